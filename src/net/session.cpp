@@ -1,0 +1,599 @@
+#include "net/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace cocoon::net {
+
+namespace asio = boost::asio;
+using std::chrono::steady_clock;
+
+namespace detail {
+
+struct StreamState {
+  StreamState(asio::any_io_executor ex, uint64_t id, bool local)
+      : id(id), local(local), signal(ex, steady_clock::time_point::max()) {}
+
+  void Notify() { signal.cancel(); }
+  asio::awaitable<void> Wait() {
+    signal.expires_at(steady_clock::time_point::max());
+    co_await signal.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+
+  const uint64_t id;
+  const bool local;  // opened by this side: we read, the peer writes
+  bool done = false; // ended, failed or cancelled; no more frames expected
+  asio::steady_timer signal;
+
+  // Reading side (local streams).
+  std::deque<Bytes> chunks;
+  size_t buffered = 0;
+  size_t unacknowledged = 0;  // consumed bytes not yet granted back
+  bool ended = false;
+  Status error;
+
+  // Writing side (remote streams).
+  std::string method;
+  Bytes payload;
+  int64_t credit = 0;
+  bool finished = false;
+  bool cancelled = false;
+  Status cancel_reason;
+  std::vector<std::function<void(const Status&)>> on_cancel;
+};
+
+}  // namespace detail
+
+namespace {
+
+wire::Frame ErrorFrame(const Status& status) {
+  wire::Frame f;
+  f.mutable_error()->set_code(static_cast<uint32_t>(status.code()));
+  f.mutable_error()->set_message(status.message());
+  return f;
+}
+
+ErrorCode CodeFromWire(uint32_t code) {
+  if (code > static_cast<uint32_t>(ErrorCode::kInternal) || code == 0) return ErrorCode::kInternal;
+  return static_cast<ErrorCode>(code);
+}
+
+}  // namespace
+
+// ---- Session -------------------------------------------------------------
+
+SessionPtr Session::Create(std::unique_ptr<Transport> transport, bool initiator,
+                           SessionOptions options, RequestHandler handler) {
+  return SessionPtr(new Session(std::move(transport), initiator, options, std::move(handler)));
+}
+
+Session::Session(std::unique_ptr<Transport> transport, bool initiator, SessionOptions options,
+                 RequestHandler handler)
+    : transport_(std::move(transport)),
+      executor_(transport_->executor()),
+      initiator_(initiator),
+      options_(options),
+      handler_(std::move(handler)),
+      decoder_(options.max_frame_bytes),
+      write_signal_(std::make_unique<asio::steady_timer>(executor_, steady_clock::time_point::max())),
+      last_received_(steady_clock::now()),
+      next_local_id_(initiator ? 1 : 2) {}
+
+Session::~Session() = default;
+
+bool Session::IsLocalId(uint64_t id) const { return (id % 2 == 1) == initiator_; }
+
+asio::awaitable<Status> Session::Start() {
+  auto self = shared_from_this();
+  asio::co_spawn(executor_, WriteLoop(), asio::detached);
+  asio::co_spawn(executor_, KeepaliveLoop(), asio::detached);
+  wire::Frame hello;
+  hello.mutable_hello()->set_min_version(options_.min_version);
+  hello.mutable_hello()->set_max_version(options_.max_version);
+  Enqueue(hello);
+
+  auto first = co_await ReadFrame();
+  if (!first.ok()) {
+    Close(first.status());
+    co_return close_reason_;
+  }
+  if (!first->has_hello()) {
+    Close(ProtocolError("the first frame must be hello"));
+    co_return close_reason_;
+  }
+  const auto& peer = first->hello();
+  uint32_t version = std::min(options_.max_version, peer.max_version());
+  if (version < std::max(options_.min_version, peer.min_version())) {
+    Close(ProtocolError("no common protocol version: we speak " +
+                        std::to_string(options_.min_version) + ".." +
+                        std::to_string(options_.max_version) + ", the peer " +
+                        std::to_string(peer.min_version()) + ".." +
+                        std::to_string(peer.max_version())));
+    co_return close_reason_;
+  }
+  version_ = version;
+  started_ = true;
+  asio::co_spawn(executor_, ReadLoop(), asio::detached);
+  co_return Status::Ok();
+}
+
+asio::awaitable<Result<wire::Frame>> Session::ReadFrame() {
+  auto self = shared_from_this();
+  char buf[64 << 10];
+  for (;;) {
+    auto next = decoder_.Next();
+    if (!next.ok()) co_return next.status();
+    if (*next) {
+      ++counters_.frames_received;
+      co_return std::move(**next);
+    }
+    if (closed_) co_return close_reason_;
+    auto [ec, n] = co_await transport_->ReadSome(asio::buffer(buf));
+    if (closed_) co_return close_reason_;
+    if (ec) {
+      co_return Unavailable(ec == asio::error::eof ? "peer closed the connection"
+                                                   : "connection read failed: " + ec.message());
+    }
+    counters_.bytes_received += n;
+    last_received_ = steady_clock::now();
+    decoder_.Append(ByteSpan(reinterpret_cast<const uint8_t*>(buf), n));
+  }
+}
+
+asio::awaitable<void> Session::ReadLoop() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    auto frame = co_await ReadFrame();
+    if (closed_) break;
+    if (!frame.ok()) {
+      Close(frame.status());
+      break;
+    }
+    Status s = HandleFrame(*frame);
+    if (!s.ok()) Close(s);
+  }
+}
+
+asio::awaitable<void> Session::WriteLoop() {
+  auto self = shared_from_this();
+  std::vector<std::string> batch;
+  std::vector<asio::const_buffer> buffers;
+  for (;;) {
+    if (write_queue_.empty()) {
+      if (closed_) break;
+      write_signal_->expires_at(steady_clock::time_point::max());
+      co_await write_signal_->async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    batch.clear();
+    buffers.clear();
+    size_t bytes = 0;
+    while (!write_queue_.empty() && batch.size() < 128 && bytes < (512 << 10)) {
+      bytes += write_queue_.front().size();
+      batch.push_back(std::move(write_queue_.front()));
+      write_queue_.pop_front();
+    }
+    for (const auto& b : batch) buffers.emplace_back(asio::buffer(b));
+    auto ec = co_await transport_->WriteAll(buffers);
+    queued_write_bytes_ -= bytes;
+    counters_.bytes_sent += bytes;
+    if (ec) {
+      if (!closed_) Close(Unavailable("connection write failed: " + ec.message()));
+      break;
+    }
+  }
+  transport_->Close();
+}
+
+asio::awaitable<void> Session::KeepaliveLoop() {
+  auto self = shared_from_this();
+  asio::steady_timer timer(executor_);
+  uint64_t nonce = 0;
+  while (!closed_) {
+    auto step = std::min(options_.ping_interval, options_.idle_timeout);
+    timer.expires_after(step);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (closed_) break;
+    if (steady_clock::now() - last_received_ > options_.idle_timeout) {
+      Close(DeadlineExceeded("peer was silent for longer than the idle timeout"));
+      // The peer may not be reading: do not wait for the error frame to drain.
+      transport_->Close();
+      break;
+    }
+    if (started_) {
+      wire::Frame ping;
+      ping.mutable_ping()->set_nonce(++nonce);
+      Enqueue(ping);
+    }
+  }
+}
+
+void Session::Enqueue(const wire::Frame& frame) {
+  std::string encoded;
+  EncodeFrame(frame, encoded);
+  queued_write_bytes_ += encoded.size();
+  ++counters_.frames_sent;
+  write_queue_.push_back(std::move(encoded));
+  write_signal_->cancel();
+}
+
+Status Session::HandleFrame(wire::Frame& frame) {
+  switch (frame.kind_case()) {
+    case wire::Frame::kHello:
+      return ProtocolError("hello sent twice");
+    case wire::Frame::kRequest:
+      return HandleRequest(*frame.mutable_request());
+    case wire::Frame::kData:
+      return HandleData(*frame.mutable_data());
+    case wire::Frame::kStreamError:
+      return HandleStreamError(frame.stream_error());
+    case wire::Frame::kWindowUpdate:
+      return HandleWindowUpdate(frame.window_update());
+    case wire::Frame::kCancel:
+      return HandleCancel(frame.cancel());
+    case wire::Frame::kPing: {
+      wire::Frame pong;
+      pong.mutable_pong()->set_nonce(frame.ping().nonce());
+      Enqueue(pong);
+      return Status::Ok();
+    }
+    case wire::Frame::kPong:
+      return Status::Ok();
+    case wire::Frame::kError: {
+      Status peer(CodeFromWire(frame.error().code()), "peer closed the session: " +
+                                                          frame.error().message());
+      Close(peer);
+      return Status::Ok();
+    }
+    case wire::Frame::KIND_NOT_SET:
+      break;
+  }
+  return ProtocolError("frame of an unknown kind");
+}
+
+Status Session::HandleRequest(wire::Request& request) {
+  const uint64_t id = request.stream_id();
+  if (id == 0 || IsLocalId(id) || id <= last_remote_id_) {
+    return ProtocolError("request on stream " + std::to_string(id) +
+                         " is out of order or has the wrong parity");
+  }
+  last_remote_id_ = id;
+  if (request.window() == 0) return ProtocolError("request grants no window");
+  if (incoming_streams_ >= options_.max_incoming_streams) {
+    wire::Frame f;
+    f.mutable_stream_error()->set_stream_id(id);
+    f.mutable_stream_error()->set_code(static_cast<uint32_t>(ErrorCode::kResourceExhausted));
+    f.mutable_stream_error()->set_message("too many concurrent streams on this connection");
+    Enqueue(f);
+    return Status::Ok();
+  }
+  if (!handler_) {
+    wire::Frame f;
+    f.mutable_stream_error()->set_stream_id(id);
+    f.mutable_stream_error()->set_code(static_cast<uint32_t>(ErrorCode::kFailedPrecondition));
+    f.mutable_stream_error()->set_message("this side accepts no requests");
+    Enqueue(f);
+    return Status::Ok();
+  }
+  auto state = std::make_shared<detail::StreamState>(executor_, id, false);
+  state->method = std::move(*request.mutable_method());
+  state->payload = ToBytes(request.payload());
+  state->credit = request.window();
+  streams_[id] = state;
+  ++incoming_streams_;
+  asio::co_spawn(executor_, handler_(IncomingStream(shared_from_this(), state)),
+                 [id](std::exception_ptr e) {
+                   if (!e) return;
+                   try {
+                     std::rethrow_exception(e);
+                   } catch (const std::exception& ex) {
+                     spdlog::error("handler for stream {} threw: {}", id, ex.what());
+                   }
+                 });
+  return Status::Ok();
+}
+
+Status Session::HandleData(wire::StreamData& data) {
+  const uint64_t id = data.stream_id();
+  if (!IsLocalId(id) || id >= next_local_id_) {
+    return ProtocolError("data on stream " + std::to_string(id) + " that this side never opened");
+  }
+  auto it = streams_.find(id);
+  if (it == streams_.end() || it->second->done) return Status::Ok();  // cancelled by us: stale
+  auto& s = *it->second;
+  const size_t n = data.data().size();
+  if (s.buffered + n > options_.stream_window_bytes) {
+    return ProtocolError("peer exceeded the flow-control window on stream " + std::to_string(id));
+  }
+  if (n > 0) {
+    s.chunks.push_back(ToBytes(data.data()));
+    s.buffered += n;
+    buffered_receive_bytes_ += n;
+  }
+  if (data.end()) {
+    s.ended = true;
+    s.done = true;
+  }
+  s.Notify();
+  return Status::Ok();
+}
+
+Status Session::HandleStreamError(const wire::StreamError& error) {
+  const uint64_t id = error.stream_id();
+  if (!IsLocalId(id) || id >= next_local_id_) {
+    return ProtocolError("stream error on stream " + std::to_string(id) +
+                         " that this side never opened");
+  }
+  auto it = streams_.find(id);
+  if (it == streams_.end() || it->second->done) return Status::Ok();
+  auto& s = *it->second;
+  s.error = Status(CodeFromWire(error.code()), error.message());
+  s.done = true;
+  s.Notify();
+  return Status::Ok();
+}
+
+Status Session::HandleWindowUpdate(const wire::WindowUpdate& update) {
+  const uint64_t id = update.stream_id();
+  if (IsLocalId(id) || id > last_remote_id_) {
+    return ProtocolError("window update for stream " + std::to_string(id) +
+                         " that the peer never opened");
+  }
+  auto it = streams_.find(id);
+  if (it == streams_.end()) return Status::Ok();
+  auto& s = *it->second;
+  s.credit += update.increment();
+  if (s.credit > int64_t{1} << 31) return ProtocolError("flow-control window overflow");
+  s.Notify();
+  return Status::Ok();
+}
+
+Status Session::HandleCancel(const wire::Cancel& cancel) {
+  const uint64_t id = cancel.stream_id();
+  if (IsLocalId(id) || id > last_remote_id_) {
+    return ProtocolError("cancel for stream " + std::to_string(id) +
+                         " that the peer never opened");
+  }
+  auto it = streams_.find(id);
+  if (it == streams_.end()) return Status::Ok();
+  auto state = it->second;
+  CancelRemote(*state, Cancelled("requester cancelled: " + cancel.reason()));
+  ForgetStream(id);
+  return Status::Ok();
+}
+
+void Session::CancelRemote(detail::StreamState& s, const Status& why) {
+  if (s.cancelled || s.finished) return;
+  s.cancelled = true;
+  s.cancel_reason = why;
+  s.Notify();
+  auto callbacks = std::move(s.on_cancel);
+  for (auto& cb : callbacks) cb(why);
+}
+
+void Session::ForgetStream(uint64_t id) {
+  auto it = streams_.find(id);
+  if (it == streams_.end()) return;
+  auto& s = *it->second;
+  if (s.local) {
+    buffered_receive_bytes_ -= s.buffered;
+  } else {
+    --incoming_streams_;
+  }
+  s.done = true;
+  streams_.erase(it);
+}
+
+Result<StreamReader> Session::Open(std::string_view method, ByteSpan payload) {
+  if (closed_) return close_reason_;
+  if (!started_) return FailedPrecondition("session not started");
+  const uint64_t id = next_local_id_;
+  next_local_id_ += 2;
+  auto state = std::make_shared<detail::StreamState>(executor_, id, true);
+  streams_[id] = state;
+  wire::Frame f;
+  auto* r = f.mutable_request();
+  r->set_stream_id(id);
+  r->set_method(std::string(method));
+  r->set_payload(payload.data(), payload.size());
+  r->set_window(options_.stream_window_bytes);
+  Enqueue(f);
+  return StreamReader(shared_from_this(), state);
+}
+
+asio::awaitable<Result<Bytes>> Session::Call(std::string_view method, ByteSpan payload) {
+  auto reader = Open(method, payload);
+  if (!reader.ok()) co_return reader.status();
+  co_return co_await reader->ReadAll();
+}
+
+void Session::Close(const Status& reason) {
+  if (closed_) return;
+  closed_ = true;
+  close_reason_ = reason.ok() ? Cancelled("session closed") : reason;
+  // Tell the peer why (unless it told us); the writer flushes, then closes.
+  if (!close_reason_.message().starts_with("peer closed the session")) {
+    Enqueue(ErrorFrame(close_reason_));
+  }
+  write_signal_->cancel();
+  auto streams = std::move(streams_);
+  streams_.clear();
+  for (auto& [id, s] : streams) {
+    if (s->local) {
+      if (!s->done) s->error = close_reason_;
+      s->done = true;
+      s->Notify();
+    } else {
+      CancelRemote(*s, close_reason_);
+    }
+  }
+  buffered_receive_bytes_ = 0;
+  incoming_streams_ = 0;
+  auto callbacks = std::move(on_close_);
+  for (auto& cb : callbacks) cb(close_reason_);
+}
+
+void Session::OnClose(std::function<void(const Status&)> callback) {
+  if (closed_) {
+    callback(close_reason_);
+  } else {
+    on_close_.push_back(std::move(callback));
+  }
+}
+
+SessionStats Session::stats() const {
+  SessionStats s = counters_;
+  s.queued_write_bytes = queued_write_bytes_;
+  s.buffered_receive_bytes = buffered_receive_bytes_;
+  s.open_streams = streams_.size();
+  return s;
+}
+
+// ---- StreamReader ----------------------------------------------------------
+
+StreamReader::StreamReader(SessionPtr session, std::shared_ptr<detail::StreamState> state)
+    : session_(std::move(session)), state_(std::move(state)) {}
+StreamReader::StreamReader(StreamReader&&) noexcept = default;
+StreamReader& StreamReader::operator=(StreamReader&&) noexcept = default;
+
+StreamReader::~StreamReader() {
+  if (state_ && session_ && !(state_->ended && state_->chunks.empty()) && state_->error.ok()) {
+    Cancel("reader went away");
+  }
+}
+
+uint64_t StreamReader::id() const { return state_->id; }
+
+asio::awaitable<Result<std::optional<Bytes>>> StreamReader::Read() {
+  auto& s = *state_;
+  while (s.chunks.empty() && !s.done) co_await s.Wait();
+  if (!s.chunks.empty()) {
+    Bytes chunk = std::move(s.chunks.front());
+    s.chunks.pop_front();
+    s.buffered -= chunk.size();
+    if (session_->streams_.count(s.id)) session_->buffered_receive_bytes_ -= chunk.size();
+    s.unacknowledged += chunk.size();
+    if (!s.ended && s.error.ok() && !session_->closed_ &&
+        s.unacknowledged >= session_->options_.stream_window_bytes / 2) {
+      wire::Frame f;
+      f.mutable_window_update()->set_stream_id(s.id);
+      f.mutable_window_update()->set_increment(static_cast<uint32_t>(s.unacknowledged));
+      session_->Enqueue(f);
+      s.unacknowledged = 0;
+    }
+    if (s.chunks.empty() && s.ended) session_->ForgetStream(s.id);
+    co_return std::optional<Bytes>(std::move(chunk));
+  }
+  session_->ForgetStream(s.id);
+  if (!s.error.ok()) co_return s.error;
+  co_return std::optional<Bytes>();
+}
+
+asio::awaitable<Result<Bytes>> StreamReader::ReadAll(size_t max_bytes) {
+  Bytes all;
+  for (;;) {
+    auto chunk = co_await Read();
+    if (!chunk.ok()) co_return chunk.status();
+    if (!*chunk) co_return all;
+    if (all.size() + (*chunk)->size() > max_bytes) {
+      Cancel("response too large");
+      co_return ResourceExhausted("response exceeds " + std::to_string(max_bytes) + " bytes");
+    }
+    all.insert(all.end(), (*chunk)->begin(), (*chunk)->end());
+  }
+}
+
+void StreamReader::Cancel(std::string_view reason) {
+  auto& s = *state_;
+  if (!s.error.ok() || (s.ended && s.chunks.empty())) return;
+  bool was_done = s.done;
+  s.error = Cancelled("cancelled: " + std::string(reason));
+  s.chunks.clear();
+  s.done = true;
+  if (!was_done && !session_->closed_) {
+    wire::Frame f;
+    f.mutable_cancel()->set_stream_id(s.id);
+    f.mutable_cancel()->set_reason(std::string(reason));
+    session_->Enqueue(f);
+  }
+  session_->ForgetStream(s.id);
+  s.Notify();
+}
+
+// ---- IncomingStream --------------------------------------------------------
+
+IncomingStream::IncomingStream(SessionPtr session, std::shared_ptr<detail::StreamState> state)
+    : session_(std::move(session)), state_(std::move(state)) {}
+IncomingStream::IncomingStream(IncomingStream&&) noexcept = default;
+IncomingStream& IncomingStream::operator=(IncomingStream&&) noexcept = default;
+
+IncomingStream::~IncomingStream() {
+  if (state_ && session_ && !state_->finished && !state_->cancelled) {
+    (void)Fail(Internal("the handler ended without a response"));
+  }
+}
+
+const std::string& IncomingStream::method() const { return state_->method; }
+const Bytes& IncomingStream::payload() const { return state_->payload; }
+uint64_t IncomingStream::id() const { return state_->id; }
+bool IncomingStream::cancelled() const { return state_->cancelled; }
+
+void IncomingStream::OnCancel(std::function<void(const Status&)> callback) {
+  if (state_->cancelled) {
+    callback(state_->cancel_reason);
+  } else if (!state_->finished) {
+    state_->on_cancel.push_back(std::move(callback));
+  }
+}
+
+asio::awaitable<Status> IncomingStream::Write(ByteSpan chunk) {
+  auto& s = *state_;
+  const size_t max_piece = session_->options_.max_frame_bytes - 64;
+  while (!chunk.empty()) {
+    while (s.credit <= 0 && !s.cancelled && !s.finished) co_await s.Wait();
+    if (s.cancelled) co_return s.cancel_reason;
+    if (s.finished) co_return FailedPrecondition("stream already ended");
+    size_t n = std::min({chunk.size(), max_piece, static_cast<size_t>(s.credit)});
+    wire::Frame f;
+    f.mutable_data()->set_stream_id(s.id);
+    f.mutable_data()->set_data(chunk.data(), n);
+    session_->Enqueue(f);
+    s.credit -= static_cast<int64_t>(n);
+    chunk = chunk.subspan(n);
+  }
+  co_return Status::Ok();
+}
+
+Status IncomingStream::Finish() {
+  auto& s = *state_;
+  if (s.cancelled) return s.cancel_reason;
+  if (s.finished) return FailedPrecondition("stream already ended");
+  s.finished = true;
+  wire::Frame f;
+  f.mutable_data()->set_stream_id(s.id);
+  f.mutable_data()->set_end(true);
+  session_->Enqueue(f);
+  session_->ForgetStream(s.id);
+  return Status::Ok();
+}
+
+Status IncomingStream::Fail(const Status& error) {
+  auto& s = *state_;
+  if (s.cancelled) return s.cancel_reason;
+  if (s.finished) return FailedPrecondition("stream already ended");
+  s.finished = true;
+  wire::Frame f;
+  f.mutable_stream_error()->set_stream_id(s.id);
+  f.mutable_stream_error()->set_code(static_cast<uint32_t>(error.ok() ? ErrorCode::kInternal
+                                                                      : error.code()));
+  f.mutable_stream_error()->set_message(error.message());
+  session_->Enqueue(f);
+  session_->ForgetStream(s.id);
+  return Status::Ok();
+}
+
+}  // namespace cocoon::net

@@ -1,0 +1,205 @@
+// Session: many concurrent request/response streams multiplexed over one
+// connection (DESIGN.md §2, module net).
+//
+// Either side may send requests. A request carries a method name and a
+// payload; the response is a stream of chunks with per-stream flow control:
+// the responder may only send as many bytes as the requester granted, and the
+// requester grants more as its application consumes them, so a reader that
+// stops reading stops the writer instead of growing its buffers. Requester
+// and responder can each end a stream early (Cancel / Fail). The first
+// exchange negotiates the protocol version; keepalive pings run while idle,
+// and a peer silent for longer than the idle timeout is dropped. Any protocol
+// violation gets an Error frame (where the connection still works) and the
+// connection is closed; it never crashes the process.
+//
+// Threading: a Session and its streams belong to one executor (a
+// single-threaded io_context or a strand). Every method must be called, and
+// every returned awaitable awaited, on that executor.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "net/frame_codec.h"
+#include "net/transport.h"
+#include "util/bytes.h"
+#include "util/status.h"
+
+namespace cocoon::net {
+
+inline constexpr uint32_t kProtocolVersion = 1;
+
+struct SessionOptions {
+  size_t max_frame_bytes = 1 << 20;
+  uint32_t stream_window_bytes = 256 << 10;  // per-stream receive window
+  uint32_t max_incoming_streams = 16384;     // concurrent streams the peer may open
+  std::chrono::milliseconds ping_interval{10000};
+  std::chrono::milliseconds idle_timeout{30000};  // also bounds the hello exchange
+  uint32_t min_version = kProtocolVersion;
+  uint32_t max_version = kProtocolVersion;
+};
+
+struct SessionStats {
+  uint64_t frames_sent = 0;
+  uint64_t frames_received = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  size_t queued_write_bytes = 0;      // encoded frames waiting for the socket
+  size_t buffered_receive_bytes = 0;  // received stream data not yet read
+  size_t open_streams = 0;
+};
+
+class Session;
+using SessionPtr = std::shared_ptr<Session>;
+
+namespace detail {
+struct StreamState;
+}
+
+// The reading side of a stream this side opened. Destroying it before the
+// end cancels the stream.
+class StreamReader {
+ public:
+  StreamReader(SessionPtr session, std::shared_ptr<detail::StreamState> state);
+  StreamReader(StreamReader&&) noexcept;
+  StreamReader& operator=(StreamReader&&) noexcept;
+  ~StreamReader();
+
+  // The next chunk; nullopt at the end of the stream; an error when the peer
+  // failed or cancelled the stream or the connection closed.
+  boost::asio::awaitable<Result<std::optional<Bytes>>> Read();
+  // Reads to the end and concatenates (for unary calls).
+  boost::asio::awaitable<Result<Bytes>> ReadAll(size_t max_bytes = 64 << 20);
+  // Tells the responder to stop; later Reads fail with kCancelled.
+  void Cancel(std::string_view reason);
+  uint64_t id() const;
+
+ private:
+  SessionPtr session_;
+  std::shared_ptr<detail::StreamState> state_;
+};
+
+// A request from the peer, handed to the RequestHandler. Destroying it
+// without Finish() or Fail() fails the stream with an internal error.
+class IncomingStream {
+ public:
+  IncomingStream(SessionPtr session, std::shared_ptr<detail::StreamState> state);
+  IncomingStream(IncomingStream&&) noexcept;
+  IncomingStream& operator=(IncomingStream&&) noexcept;
+  ~IncomingStream();
+
+  const std::string& method() const;
+  const Bytes& payload() const;
+  uint64_t id() const;
+
+  // Sends a chunk, waiting for flow-control credit as needed. Fails with
+  // kCancelled if the requester cancelled, kUnavailable if the connection
+  // closed.
+  boost::asio::awaitable<Status> Write(ByteSpan chunk);
+  // Ends the stream successfully.
+  Status Finish();
+  // Ends the stream with an error the requester will read.
+  Status Fail(const Status& error);
+
+  bool cancelled() const;
+  // Runs `callback` (once, on the session's executor) when the requester
+  // cancels or the connection closes before the stream ended.
+  void OnCancel(std::function<void(const Status&)> callback);
+
+ private:
+  SessionPtr session_;
+  std::shared_ptr<detail::StreamState> state_;
+};
+
+using RequestHandler = std::function<boost::asio::awaitable<void>(IncomingStream)>;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // `initiator` is true on the side that dialed the connection.
+  static SessionPtr Create(std::unique_ptr<Transport> transport, bool initiator,
+                           SessionOptions options, RequestHandler handler);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Exchanges Hello frames and starts the session's loops. An error if the
+  // peer speaks no common version, breaks the protocol or stays silent.
+  boost::asio::awaitable<Status> Start();
+
+  // Opens a stream. Fails only if the session is closed.
+  Result<StreamReader> Open(std::string_view method, ByteSpan payload);
+  // Open + ReadAll.
+  boost::asio::awaitable<Result<Bytes>> Call(std::string_view method, ByteSpan payload);
+
+  // Closes the connection, telling the peer why; streams fail with `reason`.
+  void Close(const Status& reason);
+  bool closed() const { return closed_; }
+  // Why the session closed (OK while open).
+  const Status& close_reason() const { return close_reason_; }
+  // Runs `callback` once when the session closes.
+  void OnClose(std::function<void(const Status&)> callback);
+
+  uint32_t version() const { return version_; }
+  SessionStats stats() const;
+  boost::asio::any_io_executor executor() const { return executor_; }
+
+ private:
+  friend class StreamReader;
+  friend class IncomingStream;
+
+  Session(std::unique_ptr<Transport> transport, bool initiator, SessionOptions options,
+          RequestHandler handler);
+
+  boost::asio::awaitable<void> WriteLoop();
+  boost::asio::awaitable<void> ReadLoop();
+  boost::asio::awaitable<void> KeepaliveLoop();
+  // Reads until the decoder yields a frame.
+  boost::asio::awaitable<Result<wire::Frame>> ReadFrame();
+  Status HandleFrame(wire::Frame& frame);
+  Status HandleRequest(wire::Request& request);
+  Status HandleData(wire::StreamData& data);
+  Status HandleStreamError(const wire::StreamError& error);
+  Status HandleWindowUpdate(const wire::WindowUpdate& update);
+  Status HandleCancel(const wire::Cancel& cancel);
+  // Ids the peer opens have the opposite parity of ours.
+  bool IsLocalId(uint64_t id) const;
+
+  void Enqueue(const wire::Frame& frame);
+  void ForgetStream(uint64_t id);
+  void CancelRemote(detail::StreamState& state, const Status& why);
+
+  std::unique_ptr<Transport> transport_;
+  boost::asio::any_io_executor executor_;
+  const bool initiator_;
+  const SessionOptions options_;
+  RequestHandler handler_;
+
+  uint32_t version_ = 0;
+  bool started_ = false;
+  bool closed_ = false;
+  Status close_reason_;
+  std::vector<std::function<void(const Status&)>> on_close_;
+
+  FrameDecoder decoder_;
+  std::deque<std::string> write_queue_;
+  size_t queued_write_bytes_ = 0;
+  std::unique_ptr<boost::asio::steady_timer> write_signal_;
+  std::chrono::steady_clock::time_point last_received_;
+
+  std::unordered_map<uint64_t, std::shared_ptr<detail::StreamState>> streams_;
+  uint64_t next_local_id_;
+  uint64_t last_remote_id_ = 0;
+  size_t incoming_streams_ = 0;
+  size_t buffered_receive_bytes_ = 0;
+  SessionStats counters_;
+};
+
+}  // namespace cocoon::net
