@@ -155,7 +155,29 @@ async function addWorker(w, p, { seed = 'worker' } = {}) {
     return { workerOwner, worker: workerOf(w, p, workerOwner) };
 }
 
+// A message signed by the proxy key of `p` (or by `key` to forge one).
+function signed(p, outerOp, payloadOp, target, totalTokens, { queryId = 0n, key = p.key } = {}) {
+    const sp = L.signVoucher({ op: payloadOp, queryId, totalTokens: BigInt(totalTokens), target }, key.secretKey);
+    return L.body.signed(outerOp, sp, queryId);
+}
+
+const charge = (p, client, total, opts) => signed(p, L.OP.CHARGE, L.OP.PAYLOAD_CHARGE, client, total, opts);
+const finalRefund = (p, client, total, opts) => signed(p, L.OP.FINAL_REFUND, L.OP.PAYLOAD_FINAL_REFUND, client, total, opts);
+const payout = (p, worker, total, opts) => signed(p, L.OP.PAYOUT, L.OP.PAYLOAD_WORKER_PAYOUT, worker, total, opts);
+const lastPayout = (p, worker, total, opts) => signed(p, L.OP.LAST_PAYOUT, L.OP.PAYLOAD_WORKER_LAST_PAYOUT, worker, total, opts);
+const completeClose = (p, opts) => signed(p, L.OP.COMPLETE_CLOSE, L.OP.PAYLOAD_PROXY_CLOSE, p.proxy.address, 0, opts);
+
+const proxyData = async (w, p) => L.read.proxyData(await w.get(p.proxy.address, 'get_proxy_data'));
+const clientData = async (w, c) => L.read.clientData(await w.get(c.client.address, 'get_client_data'));
+const workerData = async (w, x) => L.read.workerData(await w.get(x.worker.address, 'get_worker_data'));
+
+// Sum of the values a send delivered to `to` (payments, excesses).
+function received(result, to) {
+    return summarize(result).filter((t) => t.to === to.toString()).reduce((a, t) => a + t.value, 0n);
+}
+
 module.exports = {
+    signed, charge, finalRefund, payout, lastPayout, completeClose, proxyData, clientData, workerData, received,
     DEFAULT_PARAMS, T0, keyPair, codes, summarize, expectTx, expectNoTx,
     createWorld, addProxy, addClient, addWorker, clientOf, workerOf, toNano, L,
 };
