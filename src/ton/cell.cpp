@@ -56,7 +56,7 @@ Result<CellRef> Cell::Create(BitString bits, std::vector<CellRef> refs, bool exo
   return CellRef(std::move(cell));
 }
 
-CellRef Cell::Empty() {
+const CellRef& Cell::Empty() {
   static const CellRef empty = Create(BitString(), {}).value();
   return empty;
 }

@@ -48,7 +48,7 @@ class Cell {
   // first data byte. Errors are kInvalidArgument with the reason.
   static Result<CellRef> Create(BitString bits, std::vector<CellRef> refs, bool exotic = false);
   // The cell with no bits and no references.
-  static CellRef Empty();
+  static const CellRef& Empty();
 
   CellType type() const { return type_; }
   bool exotic() const { return type_ != CellType::kOrdinary; }
