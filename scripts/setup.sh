@@ -14,6 +14,12 @@ PACKAGES=(
   libcurl4-openssl-dev curl
 )
 
+# Node.js runs the contract tests and the TON vector generator. Machines
+# usually ship a newer one; Debian's is the fallback.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -73,4 +73,17 @@ Result<Measurements> SimVerifier::Verify(const Evidence& evidence) const {
   return m;
 }
 
+Result<Measurements> InspectSimQuote(const Evidence& evidence) {
+  pb::SimQuote quote;
+  pb::SimQuoteBody body;
+  if (evidence.kind != EvidenceKind::kSim ||
+      !quote.ParseFromArray(evidence.quote.data(), static_cast<int>(evidence.quote.size())) ||
+      !body.ParseFromString(quote.body())) {
+    return InvalidArgument("not a sim quote");
+  }
+  auto key = crypto::Ed25519PublicKey::FromBytes(AsBytes(body.platform_key()));
+  if (!key.ok()) return key.status().WithContext("sim quote platform key");
+  return SimVerifier({*key}).Verify(evidence);
+}
+
 }  // namespace cocoon::attest

@@ -39,4 +39,8 @@ class SimVerifier final : public EvidenceVerifier {
   std::vector<crypto::Ed25519PublicKey> trusted_;
 };
 
+// Checks a sim quote's signature against the platform key it names, without
+// asking whether that key is trusted. For display (`cocoon cert inspect`).
+Result<Measurements> InspectSimQuote(const Evidence& evidence);
+
 }  // namespace cocoon::attest

@@ -80,6 +80,7 @@ Session::Session(std::unique_ptr<Transport> transport, bool initiator, SessionOp
       handler_(std::move(handler)),
       decoder_(options.max_frame_bytes),
       write_signal_(std::make_unique<asio::steady_timer>(executor_, steady_clock::time_point::max())),
+      keepalive_timer_(std::make_unique<asio::steady_timer>(executor_)),
       last_received_(steady_clock::now()),
       next_local_id_(initiator ? 1 : 2) {}
 
@@ -191,12 +192,11 @@ asio::awaitable<void> Session::WriteLoop() {
 
 asio::awaitable<void> Session::KeepaliveLoop() {
   auto self = shared_from_this();
-  asio::steady_timer timer(executor_);
   uint64_t nonce = 0;
   while (!closed_) {
     auto step = std::min(options_.ping_interval, options_.idle_timeout);
-    timer.expires_after(step);
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    keepalive_timer_->expires_after(step);
+    co_await keepalive_timer_->async_wait(asio::as_tuple(asio::use_awaitable));
     if (closed_) break;
     if (steady_clock::now() - last_received_ > options_.idle_timeout) {
       Close(DeadlineExceeded("peer was silent for longer than the idle timeout"));
@@ -420,6 +420,7 @@ void Session::Close(const Status& reason) {
     Enqueue(ErrorFrame(close_reason_));
   }
   write_signal_->cancel();
+  keepalive_timer_->cancel();
   auto streams = std::move(streams_);
   streams_.clear();
   for (auto& [id, s] : streams) {

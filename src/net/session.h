@@ -192,6 +192,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<std::string> write_queue_;
   size_t queued_write_bytes_ = 0;
   std::unique_ptr<boost::asio::steady_timer> write_signal_;
+  std::unique_ptr<boost::asio::steady_timer> keepalive_timer_;
   std::chrono::steady_clock::time_point last_received_;
 
   std::unordered_map<uint64_t, std::shared_ptr<detail::StreamState>> streams_;

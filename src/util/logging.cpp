@@ -13,8 +13,11 @@ Status SetupLogging(std::string_view level) {
     return InvalidArgument("unknown log level '" + std::string(level) +
                            "': use trace, debug, info, warn, error or off");
   }
-  auto logger = spdlog::stderr_color_mt("cocoon");
-  spdlog::set_default_logger(logger);
+  auto logger = spdlog::get("cocoon");
+  if (!logger) {
+    logger = spdlog::stderr_color_mt("cocoon");
+    spdlog::set_default_logger(logger);
+  }
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_level(parsed);
   return Status::Ok();

@@ -10,7 +10,8 @@
 
 namespace cocoon {
 
-// Accepts trace, debug, info, warn, error, off.
+// Accepts trace, debug, info, warn, error, off. May be called again to change
+// the level.
 Status SetupLogging(std::string_view level);
 
 }  // namespace cocoon

@@ -1,0 +1,15 @@
+// The `cocoon` binary's subcommands. Each Add* function registers one
+// command group on the application; main.cpp only composes them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace cocoon::cli {
+
+void AddKeyCommands(CLI::App& app);
+void AddMeasureCommand(CLI::App& app);
+void AddCertCommands(CLI::App& app);
+void AddProxyCommand(CLI::App& app);
+void AddWorkerCommand(CLI::App& app);
+
+}  // namespace cocoon::cli

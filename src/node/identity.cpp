@@ -1,0 +1,99 @@
+#include "node/identity.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "attest/image.h"
+#include "attest/sim.h"
+
+namespace cocoon::node {
+namespace {
+
+Result<std::set<attest::ImageHash>> ParseHashes(const std::vector<std::string>& hex,
+                                                std::string_view what) {
+  std::set<attest::ImageHash> out;
+  for (const auto& h : hex) {
+    auto bytes = HexDecode(h);
+    if (!bytes.ok() || bytes->size() != 32) {
+      return InvalidArgument(std::string(what) + ": \"" + h + "\" is not a 64-digit hex SHA-256");
+    }
+    attest::ImageHash hash;
+    std::copy(bytes->begin(), bytes->end(), hash.begin());
+    out.insert(hash);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<attest::ImageHash> MeasureSelf(const NodeSettings& settings) {
+  std::string measured = "role = \"" + std::string(attest::RoleName(settings.role)) + "\"\n";
+  measured += settings.measured_text;
+  return attest::MeasureImage(attest::SelfExecutable(), measured);
+}
+
+Result<Identity> MakeIdentity(const NodeSettings& settings) {
+  if (settings.key_file.empty()) return InvalidArgument("key_file is not set");
+  Identity id{crypto::Ed25519PrivateKey::Generate(), nullptr, {}};
+  if (std::filesystem::exists(settings.key_file)) {
+    COCOON_ASSIGN_OR_RETURN(id.key, crypto::Ed25519PrivateKey::LoadFile(settings.key_file));
+  } else {
+    COCOON_RETURN_IF_ERROR(id.key.SaveFile(settings.key_file));
+    spdlog::info("created node key {}", settings.key_file.string());
+  }
+  COCOON_ASSIGN_OR_RETURN(id.image_hash, MeasureSelf(settings));
+  const auto& a = settings.attestation;
+  if (a.provider == "sim") {
+    if (a.platform_key_file.empty()) {
+      return InvalidArgument("attestation.platform_key_file is required for the sim provider");
+    }
+    COCOON_ASSIGN_OR_RETURN(auto platform, crypto::Ed25519PrivateKey::LoadFile(a.platform_key_file));
+    spdlog::warn("SIMULATED attestation: evidence is signed by a software platform key and proves "
+                 "nothing about hardware; never use it in production");
+    id.provider = std::make_shared<attest::SimProvider>(std::move(platform), id.image_hash);
+  } else if (a.provider == "tdx") {
+    return FailedPrecondition("the tdx provider is not available in this build yet");
+  } else if (settings.role != attest::Role::kClient) {
+    return InvalidArgument("a " + std::string(attest::RoleName(settings.role)) +
+                           " must attest: set attestation.provider");
+  }
+  return id;
+}
+
+Result<Trust> MakeTrust(const NodeSettings& settings) {
+  auto verifiers = std::make_shared<attest::VerifierSet>();
+  std::vector<crypto::Ed25519PublicKey> platform_keys;
+  for (const auto& hex : settings.attestation.trusted_platform_keys) {
+    auto bytes = HexDecode(hex);
+    if (!bytes.ok()) return InvalidArgument("trusted_platform_keys: \"" + hex + "\" is not hex");
+    COCOON_ASSIGN_OR_RETURN(auto key, crypto::Ed25519PublicKey::FromBytes(*bytes));
+    platform_keys.push_back(key);
+  }
+  if (!platform_keys.empty() && !settings.attestation.require_tdx) {
+    verifiers->Add(attest::EvidenceKind::kSim,
+                   std::make_shared<attest::SimVerifier>(std::move(platform_keys)));
+  }
+  auto policy = std::make_shared<attest::Policy>();
+  policy->require_tdx = settings.attestation.require_tdx;
+  COCOON_ASSIGN_OR_RETURN(auto workers, ParseHashes(settings.policy.worker_image_hashes,
+                                                    "policy.worker_image_hashes"));
+  COCOON_ASSIGN_OR_RETURN(auto proxies, ParseHashes(settings.policy.proxy_image_hashes,
+                                                    "policy.proxy_image_hashes"));
+  policy->roles[attest::Role::kWorker] = {true, std::move(workers)};
+  policy->roles[attest::Role::kProxy] = {true, std::move(proxies)};
+  policy->roles[attest::Role::kClient] = {false, {}};
+  return Trust{verifiers, policy};
+}
+
+Result<std::shared_ptr<ratls::TlsContext>> MakeTlsContext(
+    const NodeSettings& settings, const Identity& identity, const Trust& trust,
+    std::shared_ptr<const Clock> clock, ratls::TlsSide side, std::set<attest::Role> peers) {
+  ratls::IssueOptions options{settings.role, settings.certificate_validity_seconds, {}};
+  COCOON_ASSIGN_OR_RETURN(auto cert, ratls::IssueCertificate(identity.key, identity.provider.get(),
+                                                             *clock, options));
+  return ratls::TlsContext::Create(side, cert, identity.key,
+                                   {trust.verifier, trust.policy, std::move(clock), std::move(peers)});
+}
+
+}  // namespace cocoon::node

@@ -1,0 +1,82 @@
+#include "node/settings.h"
+
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace cocoon::node {
+namespace {
+
+Result<std::vector<std::string>> StringArray(const toml::table& t, std::string_view key,
+                                             std::string_view where) {
+  std::vector<std::string> out;
+  const toml::node* n = t.get(key);
+  if (!n) return out;
+  const toml::array* arr = n->as_array();
+  if (!arr) return InvalidArgument(std::string(where) + "." + std::string(key) + " must be an array of strings");
+  for (const auto& item : *arr) {
+    auto s = item.value<std::string>();
+    if (!s) return InvalidArgument(std::string(where) + "." + std::string(key) + " must be an array of strings");
+    out.push_back(*s);
+  }
+  return out;
+}
+
+std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& p) {
+  if (p.empty()) return {};
+  std::filesystem::path path(p);
+  return path.is_absolute() ? path : base / path;
+}
+
+}  // namespace
+
+Result<toml::table> LoadTomlFile(const std::filesystem::path& path) {
+  try {
+    return toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << path.string() << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
+        << e.description();
+    return InvalidArgument(msg.str());
+  }
+}
+
+Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
+                                       const std::filesystem::path& base_dir) {
+  NodeSettings s;
+  s.role = role;
+  s.key_file = Resolve(base_dir, t["key_file"].value_or(std::string()));
+  s.log_level = t["log_level"].value_or(s.log_level);
+  s.certificate_validity_seconds =
+      t["certificate_validity_seconds"].value_or(s.certificate_validity_seconds);
+  if (s.certificate_validity_seconds <= 0 || s.certificate_validity_seconds > 24 * 3600) {
+    return InvalidArgument("certificate_validity_seconds must be between 1 and 86400");
+  }
+
+  if (const toml::table* a = t["attestation"].as_table()) {
+    s.attestation.provider = (*a)["provider"].value_or(s.attestation.provider);
+    s.attestation.platform_key_file =
+        Resolve(base_dir, (*a)["platform_key_file"].value_or(std::string())).string();
+    COCOON_ASSIGN_OR_RETURN(s.attestation.trusted_platform_keys,
+                            StringArray(*a, "trusted_platform_keys", "attestation"));
+    s.attestation.require_tdx = (*a)["require_tdx"].value_or(false);
+  }
+  if (s.attestation.provider != "sim" && s.attestation.provider != "tdx" &&
+      s.attestation.provider != "none") {
+    return InvalidArgument("attestation.provider must be \"sim\", \"tdx\" or \"none\", not \"" +
+                           s.attestation.provider + "\"");
+  }
+  if (const toml::table* p = t["policy"].as_table()) {
+    COCOON_ASSIGN_OR_RETURN(s.policy.worker_image_hashes,
+                            StringArray(*p, "worker_image_hashes", "policy"));
+    COCOON_ASSIGN_OR_RETURN(s.policy.proxy_image_hashes,
+                            StringArray(*p, "proxy_image_hashes", "policy"));
+  }
+  if (const toml::table* m = t["measured"].as_table()) {
+    std::ostringstream out;
+    out << toml::toml_formatter(*m, toml::format_flags::none);
+    s.measured_text = out.str();
+  }
+  return s;
+}
+
+}  // namespace cocoon::node

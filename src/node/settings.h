@@ -1,0 +1,57 @@
+// Node settings: what every daemon (proxy, worker, client) reads from its
+// TOML file, overridable by flags.
+//
+// The image hash covers the executable and the file's [measured] table only
+// (settings that change what attested code does with user data). Everything
+// else is local to the machine (addresses, file paths, log level) or trust
+// material (trusted platform keys, allowed image hashes) that comes from the
+// registry and so cannot be part of the hash it lists.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "attest/role.h"
+#include "util/status.h"
+
+namespace toml {
+inline namespace v3 {
+class table;
+}
+}  // namespace toml
+
+namespace cocoon::node {
+
+struct AttestationSettings {
+  std::string provider = "sim";  // "sim" or "tdx"
+  std::string platform_key_file;  // sim provider: the platform's signing key
+  std::vector<std::string> trusted_platform_keys;  // sim verifier: hex Ed25519 keys
+  bool require_tdx = false;
+};
+
+struct PolicySettings {
+  std::vector<std::string> worker_image_hashes;  // hex SHA-256
+  std::vector<std::string> proxy_image_hashes;
+};
+
+struct NodeSettings {
+  attest::Role role = attest::Role::kWorker;
+  std::filesystem::path key_file;  // node TLS key; created on first start
+  std::string log_level = "info";
+  int64_t certificate_validity_seconds = 24 * 3600;
+  AttestationSettings attestation;
+  PolicySettings policy;
+  // Canonical text of the [measured] table (empty if none).
+  std::string measured_text;
+};
+
+// Reads the sections shared by every daemon from `table`; paths are resolved
+// against `base_dir` (the config file's folder).
+Result<NodeSettings> ParseNodeSettings(const toml::table& table, attest::Role role,
+                                       const std::filesystem::path& base_dir);
+
+// Parses a TOML file, with the file name and line in any error.
+Result<toml::table> LoadTomlFile(const std::filesystem::path& path);
+
+}  // namespace cocoon::node
