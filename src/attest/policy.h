@@ -2,14 +2,22 @@
 //
 // Verification (a Verifier) establishes what code a peer runs; policy decides
 // whether that code may act in a role: the image hash must be allowed for the
-// role, and where TDX is required, simulated evidence is refused.
+// role, and where TDX is required, simulated evidence is refused. For TDX
+// evidence, policy also refuses debug TDs (their memory is open to the host)
+// and any TCB status not explicitly accepted: UpToDate only by default; an
+// operator may add SWHardeningNeeded, ConfigurationNeeded and
+// ConfigurationAndSWHardeningNeeded. OutOfDate, OutOfDateConfigurationNeeded
+// and Revoked are never accepted.
 //
 // Thread-safety: immutable after construction; safe from any thread.
 #pragma once
 
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
+#include "attest/dcap/tcb_status.h"
 #include "attest/evidence.h"
 #include "attest/role.h"
 
@@ -26,10 +34,18 @@ struct Policy {
   // Production setting: only real TDX evidence is accepted.
   bool require_tdx = false;
   std::map<Role, RolePolicy> roles;
+  // TDX TCB statuses accepted (see above). Statuses that are never acceptable
+  // are refused even if listed here.
+  std::set<dcap::TcbStatus> accepted_tcb_statuses = {dcap::TcbStatus::kUpToDate};
 
   // OK, or why the measurements are refused for `role`.
   // `measurements` is nullptr when the peer presented no evidence.
   Status Check(Role role, const Measurements* measurements) const;
 };
+
+// The accepted-status set from configuration text (Intel's spellings). Refuses
+// unknown names and the statuses that are never acceptable; an empty list
+// means the default, UpToDate only.
+Result<std::set<dcap::TcbStatus>> ParseAcceptedTcbStatuses(const std::vector<std::string>& names);
 
 }  // namespace cocoon::attest
