@@ -18,7 +18,7 @@ build_dir=build
 
 echo "== fuzz targets (clang, libFuzzer)"
 if [[ ! -f build-fuzz/build.ninja ]]; then
-  cmake -S . -B build-fuzz -G Ninja -DCOCOON_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  cmake -S . -B build-fuzz -G Ninja -DCOCOON_FUZZ=ON -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
     -DCOCOON_FUZZ_SECONDS="${COCOON_FUZZ_SECONDS:-20}"
 fi
