@@ -8,8 +8,8 @@ namespace {
 const CellRef& BodyOrEmpty(const CellRef& body) { return body ? body : Cell::Empty(); }
 
 // Decides, like @ton/core, whether `body` fits inline after what `b` holds.
-void StoreBody(CellBuilder& b, const CellRef& body, bool relaxed) {
-  const bool fits = b.available_bits() >= 1 + body->bits().size() &&
+void StoreBody(CellBuilder& b, const CellRef& body, bool relaxed, bool force_ref) {
+  const bool fits = !force_ref && b.available_bits() >= 1 + body->bits().size() &&
                     b.refs() + body->refs().size() <= 4 && !(relaxed && body->exotic());
   if (fits) {
     b.StoreBit(false).StoreCellContent(*body);
@@ -19,7 +19,7 @@ void StoreBody(CellBuilder& b, const CellRef& body, bool relaxed) {
 }
 
 Status StoreInitAndBody(CellBuilder& b, const std::optional<StateInit>& init,
-                        const CellRef& raw_body, bool relaxed) {
+                        const CellRef& raw_body, bool relaxed, bool force_refs) {
   const CellRef& body = BodyOrEmpty(raw_body);
   if (!init) {
     b.StoreBit(false);
@@ -31,14 +31,14 @@ Status StoreInitAndBody(CellBuilder& b, const std::optional<StateInit>& init,
     // a full message only when StateInit and body bits both fit.
     const size_t needed = init_builder.bits() + (relaxed ? 0 : body->bits().size());
     b.StoreBit(true);
-    if (b.available_bits() >= 2 + needed) {
+    if (!force_refs && b.available_bits() >= 2 + needed) {
       b.StoreBit(false).StoreBuilder(init_builder);
     } else {
       COCOON_ASSIGN_OR_RETURN(CellRef init_cell, init_builder.Finalize());
       b.StoreBit(true).StoreRef(init_cell);
     }
   }
-  StoreBody(b, body, relaxed);
+  StoreBody(b, body, relaxed, force_refs);
   return b.status();
 }
 
@@ -81,7 +81,7 @@ Result<CellRef> BuildInternalMessage(const InternalMessage& m) {
       .StoreCoins(0)                // fwd_fee
       .StoreUint(0, 64)             // created_lt
       .StoreUint(0, 32);            // created_at
-  COCOON_RETURN_IF_ERROR(StoreInitAndBody(b, m.init, m.body, /*relaxed=*/true));
+  COCOON_RETURN_IF_ERROR(StoreInitAndBody(b, m.init, m.body, /*relaxed=*/true, m.force_refs));
   return b.Finalize();
 }
 
@@ -91,7 +91,7 @@ Result<CellRef> BuildExternalMessage(const ExternalMessage& m) {
       .StoreAddress(std::nullopt)   // src: addr_none
       .StoreAddress(m.destination)  // dest
       .StoreCoins(0);               // import_fee
-  COCOON_RETURN_IF_ERROR(StoreInitAndBody(b, m.init, m.body, /*relaxed=*/false));
+  COCOON_RETURN_IF_ERROR(StoreInitAndBody(b, m.init, m.body, /*relaxed=*/false, m.force_refs));
   return b.Finalize();
 }
 

@@ -23,7 +23,8 @@ struct InternalMessage {
   Uint128 value = 0;  // nanotons
   bool bounce = true;
   std::optional<StateInit> init;
-  CellRef body;  // null: empty body
+  CellRef body;             // null: empty body
+  bool force_refs = false;  // StateInit and body by reference even when they fit inline
 };
 
 // A text comment body: op 0, then the UTF-8 text, continued in references
@@ -37,6 +38,7 @@ struct ExternalMessage {
   Address destination;
   std::optional<StateInit> init;  // set to deploy the contract with this message
   CellRef body;                   // null: empty body
+  bool force_refs = false;        // StateInit and body by reference even when they fit inline
 };
 
 // Message with ext_in_msg_info (source addr_none, import fee zero).

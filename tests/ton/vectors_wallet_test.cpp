@@ -64,7 +64,7 @@ TEST_F(WalletVectorTest, StateInitAndContractAddress) {
 }
 
 TEST_F(WalletVectorTest, InternalAndExternalMessages) {
-  ASSERT_GE(v()["messages"].size(), 8u);
+  ASSERT_GE(v()["messages"].size(), 10u);
   for (const json& m : v()["messages"]) {
     const std::string name = m["name"];
     CellRef body = *DeserializeBocSingleRoot(Hex(m["body"]));
@@ -78,12 +78,14 @@ TEST_F(WalletVectorTest, InternalAndExternalMessages) {
       msg.bounce = m["bounce"];
       if (m["init"].get<bool>()) msg.init = init_;
       msg.body = body;
+      msg.force_refs = m.value("force_refs", false);
       cell = BuildInternalMessage(msg);
     } else {
       ExternalMessage msg;
       msg.destination = *ParseRawAddress(m["to"].get<std::string>());
       if (m["init"].get<bool>()) msg.init = init_;
       msg.body = body;
+      msg.force_refs = m.value("force_refs", false);
       cell = BuildExternalMessage(msg);
     }
     ASSERT_TRUE(cell.ok()) << name << ": " << cell.status().ToString();

@@ -241,7 +241,7 @@ const messages = [];
 function internalVector(name, args, body) {
   const msg = internal({ to: Address.parse(args.to), value: BigInt(args.value), bounce: args.bounce,
     init: args.init ? stateInit : undefined, body });
-  const cell = beginCell().store(storeMessageRelaxed(msg)).endCell();
+  const cell = beginCell().store(storeMessageRelaxed(msg, { forceRef: !!args.force_refs })).endCell();
   messages.push({ name, kind: 'internal', ...args, body: hex(body.toBoc()), ...describe(cell) });
 }
 internalVector('simple', { to: addrA, value: '1000000000', bounce: true, init: false }, Cell.EMPTY);
@@ -249,14 +249,16 @@ internalVector('no_bounce_small_body', { to: addrB, value: '5', bounce: false, i
 internalVector('big_body_ref', { to: addrA, value: '123456789', bounce: true, init: false }, bigBody);
 internalVector('with_init', { to: addrA, value: '50000000', bounce: false, init: true }, smallBody);
 internalVector('with_init_big_body', { to: addrB, value: '1', bounce: true, init: true }, bigBody);
+internalVector('forced_refs', { to: addrA, value: '7', bounce: true, init: true, force_refs: true }, smallBody);
 function externalVector(name, args, body) {
   const msg = external({ to: Address.parse(args.to), init: args.init ? stateInit : undefined, body });
-  const cell = beginCell().store(storeMessage(msg)).endCell();
+  const cell = beginCell().store(storeMessage(msg, { forceRef: !!args.force_refs })).endCell();
   messages.push({ name, kind: 'external', ...args, body: hex(body.toBoc()), ...describe(cell) });
 }
 externalVector('ext_simple', { to: addrA, init: false }, smallBody);
 externalVector('ext_init', { to: addrB, init: true }, smallBody);
 externalVector('ext_init_big', { to: addrA, init: true }, bigBody);
+externalVector('ext_forced_refs', { to: addrB, init: true, force_refs: true }, smallBody);
 
 // ---------------------------------------------------------------------------
 // Wallets: addresses and signed transfers for fixed keys and seqnos.
