@@ -8,7 +8,6 @@
 namespace cocoon::attest::dcap {
 namespace {
 
-constexpr size_t kHeaderSize = 48;
 constexpr uint16_t kCertDataPckChain = 5;
 constexpr uint16_t kCertDataQeReport = 6;
 constexpr uint16_t kBodySgx = 1;
