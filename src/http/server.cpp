@@ -159,6 +159,8 @@ Result<uint16_t> HttpServer::Listen(std::string_view host, uint16_t port) {
 
 void HttpServer::Stop() { impl_->Stop(/*graceful=*/true); }
 
+void HttpServer::StopNow() { impl_->Stop(/*graceful=*/false); }
+
 uint16_t HttpServer::port() const { return impl_->port.load(); }
 
 size_t HttpServer::open_connections() const {

@@ -4,12 +4,11 @@
 // Connections are kept alive between requests. Every read has a deadline:
 // the request head (and the idle wait before it) must arrive within
 // header_timeout, the body within body_timeout, so a slow-loris client holds
-// a connection only that long. A body over max_body_bytes gets 413, a head
-// over max_header_bytes gets 431, anything malformed gets 400; the
-// connection is then closed. Requests are routed by exact method and path;
-// an unknown path gets 404 and a known path with another method 405. Error
-// bodies use the OpenAI error shape. A handler that throws gets a 500 (or,
-// mid-stream, a closed connection); it never takes the server down.
+// a connection only that long (it is then closed without an answer). A body over max_body_bytes
+// gets 413, a head over max_header_bytes gets 431, anything malformed gets 400; the connection is
+// then closed. Requests are routed by exact method and path; an unknown path gets 404 and a known
+// path with another method 405. Error bodies use the OpenAI error shape. A handler that throws gets
+// a 500 (or, mid-stream, a closed connection); it never takes the server down.
 //
 // Threading: the server runs on the executor given at construction, which
 // may be a multi-threaded io_context: each connection runs on its own strand
@@ -68,6 +67,9 @@ class HttpServer {
   // Graceful stop: no new connections; idle kept-alive connections close
   // now; requests in progress finish, then their connections close.
   void Stop();
+  // Hard stop: no new connections, every connection closed at once; running
+  // handlers see client_gone.
+  void StopNow();
 
   uint16_t port() const;
   size_t open_connections() const;

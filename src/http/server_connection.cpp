@@ -225,7 +225,8 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
       co_await bhttp::async_read_header(stream_, buffer_, parser, asio::as_tuple(use_awaitable));
   idle_ = false;
   if (ec == beast::error::timeout) {
-    if (parser.got_some()) co_await SendEarlyError(408, "request head not received in time");
+    // The stream closed the socket on timeout; nothing can be answered.
+    spdlog::debug("http: {} sent no complete request head in time; closed", remote_);
     co_return false;
   }
   if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || closed_) {
@@ -249,7 +250,7 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
     std::tie(ec, n) =
         co_await bhttp::async_read(stream_, buffer_, parser, asio::as_tuple(use_awaitable));
     if (ec == beast::error::timeout) {
-      co_await SendEarlyError(408, "request body not received in time");
+      spdlog::debug("http: {} sent no complete request body in time; closed", remote_);
       co_return false;
     }
     if (ec) {
@@ -286,6 +287,8 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
     spdlog::warn("http: handler for {} {} threw: {}", request.method, request.path, e.what());
     threw = true;
   }
+  // Callbacks refer to the handler's frame, which is gone now.
+  on_gone_.clear();
   if (threw && writer.started()) writer.Abort();
   if (!writer.started() && !closed_ && !gone_) {
     if (!threw) {
@@ -295,7 +298,6 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
   }
   // A stream the handler did not end must not look complete to the client.
   if (writer.streaming_unfinished()) CloseSocket();
-  on_gone_.clear();
   co_await StopWatching();
   co_return writer.complete() && !gone_ && !closed_ && request.keep_alive && version >= 11 &&
       !close_after_response_;
