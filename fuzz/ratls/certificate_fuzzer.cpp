@@ -33,7 +33,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto cert = cocoon::ratls::CertificateFromDer(bytes);
   if (cert.ok()) {
     (void)cocoon::ratls::VerifyPeerCertificate(
-        cert->get(), {f.verifier, f.policy, f.clock,
+        cert->get(), {f.verifier,
+                      f.policy,
+                      f.clock,
                       {cocoon::attest::Role::kWorker, cocoon::attest::Role::kClient}});
   }
   return 0;

@@ -6,9 +6,12 @@ namespace cocoon::attest {
 
 std::string_view EvidenceKindName(EvidenceKind kind) {
   switch (kind) {
-    case EvidenceKind::kNone: return "none";
-    case EvidenceKind::kSim: return "sim";
-    case EvidenceKind::kTdx: return "tdx";
+    case EvidenceKind::kNone:
+      return "none";
+    case EvidenceKind::kSim:
+      return "sim";
+    case EvidenceKind::kTdx:
+      return "tdx";
   }
   return "unknown";
 }
@@ -27,10 +30,17 @@ Result<Evidence> Evidence::Parse(ByteSpan bytes) {
   }
   Evidence out;
   switch (msg.kind()) {
-    case pb::EVIDENCE_NONE: out.kind = EvidenceKind::kNone; break;
-    case pb::EVIDENCE_SIM: out.kind = EvidenceKind::kSim; break;
-    case pb::EVIDENCE_TDX: out.kind = EvidenceKind::kTdx; break;
-    default: return InvalidArgument("evidence has an unknown kind " + std::to_string(msg.kind()));
+    case pb::EVIDENCE_NONE:
+      out.kind = EvidenceKind::kNone;
+      break;
+    case pb::EVIDENCE_SIM:
+      out.kind = EvidenceKind::kSim;
+      break;
+    case pb::EVIDENCE_TDX:
+      out.kind = EvidenceKind::kTdx;
+      break;
+    default:
+      return InvalidArgument("evidence has an unknown kind " + std::to_string(msg.kind()));
   }
   out.quote = ToBytes(msg.quote());
   return out;

@@ -4,9 +4,12 @@ namespace cocoon::attest {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kWorker: return "worker";
-    case Role::kProxy: return "proxy";
-    case Role::kClient: return "client";
+    case Role::kWorker:
+      return "worker";
+    case Role::kProxy:
+      return "proxy";
+    case Role::kClient:
+      return "client";
   }
   return "unknown";
 }

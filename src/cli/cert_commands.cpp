@@ -78,8 +78,8 @@ void AddCertCommands(CLI::App& app) {
                                      {loaded.settings.role, ia->validity, {}});
     if (!c.ok()) Fail(c.status());
     if (Status s = WriteFileAtomic(ia->out, c->pem); !s.ok()) Fail(s);
-    std::cout << "wrote " << ia->out << " (" << ia->role << ", image "
-              << HexEncode(id->image_hash) << ")\n";
+    std::cout << "wrote " << ia->out << " (" << ia->role << ", image " << HexEncode(id->image_hash)
+              << ")\n";
   });
 
   struct InspectArgs {
@@ -131,7 +131,8 @@ void AddCertCommands(CLI::App& app) {
                   << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
       }
     }
-    if (code != 0) throw CommandFailed("certificate refused: " + j["refusal"].get<std::string>(), code);
+    if (code != 0)
+      throw CommandFailed("certificate refused: " + j["refusal"].get<std::string>(), code);
   });
 }
 

@@ -18,7 +18,8 @@ DaemonRuntime DaemonRuntime::Create(node::NodeSettings settings) {
   if (!identity.ok()) Fail(identity.status());
   auto trust = node::MakeTrust(settings);
   if (!trust.ok()) Fail(trust.status());
-  spdlog::info("{} image hash {}", attest::RoleName(settings.role), HexEncode(identity->image_hash));
+  spdlog::info("{} image hash {}", attest::RoleName(settings.role),
+               HexEncode(identity->image_hash));
   return DaemonRuntime{std::move(settings), std::move(*identity), std::move(*trust)};
 }
 
@@ -33,7 +34,8 @@ void DaemonRuntime::Run(asio::io_context& io, std::function<void()> renew,
                         std::function<void()> on_stop) const {
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer renewal(io);
-  const auto period = std::chrono::seconds(std::max<int64_t>(settings.certificate_validity_seconds / 2, 1));
+  const auto period =
+      std::chrono::seconds(std::max<int64_t>(settings.certificate_validity_seconds / 2, 1));
   std::function<void()> schedule = [&] {
     renewal.expires_after(period);
     renewal.async_wait([&](boost::system::error_code ec) {

@@ -9,7 +9,8 @@
 namespace cocoon::cli {
 
 void AddKeyCommands(CLI::App& app) {
-  auto* key = app.add_subcommand("key", "Create and show Ed25519 keys (node keys, sim platform keys)");
+  auto* key =
+      app.add_subcommand("key", "Create and show Ed25519 keys (node keys, sim platform keys)");
   key->require_subcommand(1);
 
   struct GenerateArgs {
@@ -17,7 +18,8 @@ void AddKeyCommands(CLI::App& app) {
     bool force = false;
   };
   auto g = std::make_shared<GenerateArgs>();
-  auto* gen = key->add_subcommand("generate", "Write a new Ed25519 private key (PEM, mode 0600) and print its public key");
+  auto* gen = key->add_subcommand(
+      "generate", "Write a new Ed25519 private key (PEM, mode 0600) and print its public key");
   gen->add_option("--out,-o", g->out, "File to write")->required();
   gen->add_flag("--force", g->force, "Overwrite an existing file");
   gen->callback([g] {

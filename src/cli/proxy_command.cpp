@@ -36,12 +36,14 @@ void AddProxyCommand(CLI::App& app) {
     auto loaded = LoadNode(a->node, attest::Role::kProxy);
     const toml::table& t = *loaded.table;
     proxy::ProxyServerOptions options;
-    options.workers_listen = ParseAddress(
-        a->workers_listen.value_or(t["proxy"]["workers_listen"].value_or(std::string("127.0.0.1:9301"))),
-        "workers_listen");
-    options.clients_listen = ParseAddress(
-        a->clients_listen.value_or(t["proxy"]["clients_listen"].value_or(std::string("127.0.0.1:9302"))),
-        "clients_listen");
+    options.workers_listen =
+        ParseAddress(a->workers_listen.value_or(
+                         t["proxy"]["workers_listen"].value_or(std::string("127.0.0.1:9301"))),
+                     "workers_listen");
+    options.clients_listen =
+        ParseAddress(a->clients_listen.value_or(
+                         t["proxy"]["clients_listen"].value_or(std::string("127.0.0.1:9302"))),
+                     "clients_listen");
 
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
     boost::asio::io_context io;

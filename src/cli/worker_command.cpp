@@ -37,7 +37,8 @@ void AddWorkerCommand(CLI::App& app) {
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("worker", "Run a worker: connect to proxies over RA-TLS");
   AddNodeFlags(cmd, a->node);
-  cmd->add_option("--proxy", a->proxies, "Proxy host:port, repeatable (overrides [worker] proxies)");
+  cmd->add_option("--proxy", a->proxies,
+                  "Proxy host:port, repeatable (overrides [worker] proxies)");
   cmd->add_flag("--once", a->once,
                 "Connect to each proxy once, print what was verified, and exit (1 if any failed)");
   cmd->callback([a] {
@@ -48,7 +49,8 @@ void AddWorkerCommand(CLI::App& app) {
         for (const auto& v : *arr) addresses.push_back(v.value_or(std::string()));
       }
     }
-    if (addresses.empty()) Fail(InvalidArgument("no proxies: set [worker] proxies or pass --proxy"));
+    if (addresses.empty())
+      Fail(InvalidArgument("no proxies: set [worker] proxies or pass --proxy"));
     worker::WorkerNodeOptions options;
     for (const auto& text : addresses) {
       auto hp = net::ParseHostPort(text);
@@ -77,12 +79,14 @@ void AddWorkerCommand(CLI::App& app) {
             boost::asio::detached);
       }
       io.run();
-      if (failures) throw CommandFailed(std::to_string(failures) + " proxy connection(s) failed", 1);
+      if (failures)
+        throw CommandFailed(std::to_string(failures) + " proxy connection(s) failed", 1);
       return;
     }
     worker::WorkerNode node(io.get_executor(), options, tls);
     node.Start();
-    rt.Run(io, [] {}, [&] { node.Stop(); });
+    rt.Run(
+        io, [] {}, [&] { node.Stop(); });
   });
 }
 

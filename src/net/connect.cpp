@@ -35,8 +35,8 @@ asio::awaitable<Result<SecureSession>> Secure(tcp::socket socket,
     co_return peer.status();
   }
   const bool initiator = tls->side() == ratls::TlsSide::kClient;
-  auto session = Session::Create(MakeTlsTransport(std::move(stream)), initiator, options,
-                                 std::move(handler));
+  auto session =
+      Session::Create(MakeTlsTransport(std::move(stream)), initiator, options, std::move(handler));
   Status started = co_await session->Start();
   deadline.cancel();
   if (timed_out) co_return DeadlineExceeded("session start timed out");
@@ -72,17 +72,20 @@ asio::awaitable<Result<SecureSession>> DialSecure(const HostPort& address,
       socket.close(ignored);
     }
   });
-  auto [cec, ep] = co_await asio::async_connect(socket, endpoints, asio::as_tuple(asio::use_awaitable));
+  auto [cec, ep] =
+      co_await asio::async_connect(socket, endpoints, asio::as_tuple(asio::use_awaitable));
   deadline.cancel();
   if (cec) co_return Unavailable("cannot connect to " + address.ToString() + ": " + cec.message());
-  co_return co_await Secure(std::move(socket), std::move(tls), options, std::move(handler), timeout);
+  co_return co_await Secure(std::move(socket), std::move(tls), options, std::move(handler),
+                            timeout);
 }
 
 asio::awaitable<Result<SecureSession>> AcceptSecure(tcp::socket socket,
                                                     std::shared_ptr<ratls::TlsContext> tls,
                                                     SessionOptions options, RequestHandler handler,
                                                     std::chrono::milliseconds timeout) {
-  co_return co_await Secure(std::move(socket), std::move(tls), options, std::move(handler), timeout);
+  co_return co_await Secure(std::move(socket), std::move(tls), options, std::move(handler),
+                            timeout);
 }
 
 }  // namespace cocoon::net

@@ -25,8 +25,8 @@ struct StreamState {
   }
 
   const uint64_t id;
-  const bool local;  // opened by this side: we read, the peer writes
-  bool done = false; // ended, failed or cancelled; no more frames expected
+  const bool local;   // opened by this side: we read, the peer writes
+  bool done = false;  // ended, failed or cancelled; no more frames expected
   asio::steady_timer signal;
 
   // Reading side (local streams).
@@ -40,6 +40,7 @@ struct StreamState {
   std::string method;
   Bytes payload;
   int64_t credit = 0;
+  uint32_t window = 0;  // the requester's window, the most it ever grants
   bool finished = false;
   bool cancelled = false;
   Status cancel_reason;
@@ -79,7 +80,8 @@ Session::Session(std::unique_ptr<Transport> transport, bool initiator, SessionOp
       options_(options),
       handler_(std::move(handler)),
       decoder_(options.max_frame_bytes),
-      write_signal_(std::make_unique<asio::steady_timer>(executor_, steady_clock::time_point::max())),
+      write_signal_(
+          std::make_unique<asio::steady_timer>(executor_, steady_clock::time_point::max())),
       keepalive_timer_(std::make_unique<asio::steady_timer>(executor_)),
       last_received_(steady_clock::now()),
       next_local_id_(initiator ? 1 : 2) {}
@@ -109,11 +111,10 @@ asio::awaitable<Status> Session::Start() {
   const auto& peer = first->hello();
   uint32_t version = std::min(options_.max_version, peer.max_version());
   if (version < std::max(options_.min_version, peer.min_version())) {
-    Close(ProtocolError("no common protocol version: we speak " +
-                        std::to_string(options_.min_version) + ".." +
-                        std::to_string(options_.max_version) + ", the peer " +
-                        std::to_string(peer.min_version()) + ".." +
-                        std::to_string(peer.max_version())));
+    Close(ProtocolError(
+        "no common protocol version: we speak " + std::to_string(options_.min_version) + ".." +
+        std::to_string(options_.max_version) + ", the peer " + std::to_string(peer.min_version()) +
+        ".." + std::to_string(peer.max_version())));
     co_return close_reason_;
   }
   version_ = version;
@@ -244,8 +245,8 @@ Status Session::HandleFrame(wire::Frame& frame) {
     case wire::Frame::kPong:
       return Status::Ok();
     case wire::Frame::kError: {
-      Status peer(CodeFromWire(frame.error().code()), "peer closed the session: " +
-                                                          frame.error().message());
+      Status peer(CodeFromWire(frame.error().code()),
+                  "peer closed the session: " + frame.error().message());
       Close(peer);
       return Status::Ok();
     }
@@ -283,6 +284,7 @@ Status Session::HandleRequest(wire::Request& request) {
   state->method = std::move(*request.mutable_method());
   state->payload = ToBytes(request.payload());
   state->credit = request.window();
+  state->window = request.window();
   streams_[id] = state;
   ++incoming_streams_;
   asio::co_spawn(executor_, handler_(IncomingStream(shared_from_this(), state)),
@@ -355,8 +357,7 @@ Status Session::HandleWindowUpdate(const wire::WindowUpdate& update) {
 Status Session::HandleCancel(const wire::Cancel& cancel) {
   const uint64_t id = cancel.stream_id();
   if (IsLocalId(id) || id > last_remote_id_) {
-    return ProtocolError("cancel for stream " + std::to_string(id) +
-                         " that the peer never opened");
+    return ProtocolError("cancel for stream " + std::to_string(id) + " that the peer never opened");
   }
   auto it = streams_.find(id);
   if (it == streams_.end()) return Status::Ok();
@@ -553,12 +554,17 @@ void IncomingStream::OnCancel(std::function<void(const Status&)> callback) {
 
 asio::awaitable<Status> IncomingStream::Write(ByteSpan chunk) {
   auto& s = *state_;
-  const size_t max_piece = session_->options_.max_frame_bytes - 64;
+  // Pieces no larger than the frame limit and half the requester's window go
+  // out whole, so the reader sees exactly the chunks written. (Half: the
+  // reader grants credit back in half-window steps, so a writer waiting for
+  // room for one piece is always released once the reader catches up.)
+  const size_t max_piece =
+      std::max<size_t>(1, std::min<size_t>(session_->options_.max_frame_bytes - 64, s.window / 2));
   while (!chunk.empty()) {
-    while (s.credit <= 0 && !s.cancelled && !s.finished) co_await s.Wait();
+    const size_t n = std::min(chunk.size(), max_piece);
+    while (s.credit < static_cast<int64_t>(n) && !s.cancelled && !s.finished) co_await s.Wait();
     if (s.cancelled) co_return s.cancel_reason;
     if (s.finished) co_return FailedPrecondition("stream already ended");
-    size_t n = std::min({chunk.size(), max_piece, static_cast<size_t>(s.credit)});
     wire::Frame f;
     f.mutable_data()->set_stream_id(s.id);
     f.mutable_data()->set_data(chunk.data(), n);
@@ -589,8 +595,8 @@ Status IncomingStream::Fail(const Status& error) {
   s.finished = true;
   wire::Frame f;
   f.mutable_stream_error()->set_stream_id(s.id);
-  f.mutable_stream_error()->set_code(static_cast<uint32_t>(error.ok() ? ErrorCode::kInternal
-                                                                      : error.code()));
+  f.mutable_stream_error()->set_code(
+      static_cast<uint32_t>(error.ok() ? ErrorCode::kInternal : error.code()));
   f.mutable_stream_error()->set_message(error.message());
   session_->Enqueue(f);
   session_->ForgetStream(s.id);

@@ -100,9 +100,11 @@ class IncomingStream {
   const Bytes& payload() const;
   uint64_t id() const;
 
-  // Sends a chunk, waiting for flow-control credit as needed. Fails with
-  // kCancelled if the requester cancelled, kUnavailable if the connection
-  // closed.
+  // Sends a chunk, waiting for flow-control credit as needed. A chunk no
+  // larger than the frame limit and half the requester's window arrives whole
+  // (one Read returns it), so chunks can carry messages; larger ones are split.
+  // Fails with kCancelled if the requester cancelled, or with the session's
+  // close reason if the connection closed.
   boost::asio::awaitable<Status> Write(ByteSpan chunk);
   // Ends the stream successfully.
   Status Finish();

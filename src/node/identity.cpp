@@ -48,9 +48,11 @@ Result<Identity> MakeIdentity(const NodeSettings& settings) {
     if (a.platform_key_file.empty()) {
       return InvalidArgument("attestation.platform_key_file is required for the sim provider");
     }
-    COCOON_ASSIGN_OR_RETURN(auto platform, crypto::Ed25519PrivateKey::LoadFile(a.platform_key_file));
-    spdlog::warn("SIMULATED attestation: evidence is signed by a software platform key and proves "
-                 "nothing about hardware; never use it in production");
+    COCOON_ASSIGN_OR_RETURN(auto platform,
+                            crypto::Ed25519PrivateKey::LoadFile(a.platform_key_file));
+    spdlog::warn(
+        "SIMULATED attestation: evidence is signed by a software platform key and proves "
+        "nothing about hardware; never use it in production");
     id.provider = std::make_shared<attest::SimProvider>(std::move(platform), id.image_hash);
   } else if (a.provider == "tdx") {
     return FailedPrecondition("the tdx provider is not available in this build yet");
@@ -76,10 +78,10 @@ Result<Trust> MakeTrust(const NodeSettings& settings) {
   }
   auto policy = std::make_shared<attest::Policy>();
   policy->require_tdx = settings.attestation.require_tdx;
-  COCOON_ASSIGN_OR_RETURN(auto workers, ParseHashes(settings.policy.worker_image_hashes,
-                                                    "policy.worker_image_hashes"));
-  COCOON_ASSIGN_OR_RETURN(auto proxies, ParseHashes(settings.policy.proxy_image_hashes,
-                                                    "policy.proxy_image_hashes"));
+  COCOON_ASSIGN_OR_RETURN(
+      auto workers, ParseHashes(settings.policy.worker_image_hashes, "policy.worker_image_hashes"));
+  COCOON_ASSIGN_OR_RETURN(
+      auto proxies, ParseHashes(settings.policy.proxy_image_hashes, "policy.proxy_image_hashes"));
   policy->roles[attest::Role::kWorker] = {true, std::move(workers)};
   policy->roles[attest::Role::kProxy] = {true, std::move(proxies)};
   policy->roles[attest::Role::kClient] = {false, {}};
@@ -90,10 +92,10 @@ Result<std::shared_ptr<ratls::TlsContext>> MakeTlsContext(
     const NodeSettings& settings, const Identity& identity, const Trust& trust,
     std::shared_ptr<const Clock> clock, ratls::TlsSide side, std::set<attest::Role> peers) {
   ratls::IssueOptions options{settings.role, settings.certificate_validity_seconds, {}};
-  COCOON_ASSIGN_OR_RETURN(auto cert, ratls::IssueCertificate(identity.key, identity.provider.get(),
-                                                             *clock, options));
-  return ratls::TlsContext::Create(side, cert, identity.key,
-                                   {trust.verifier, trust.policy, std::move(clock), std::move(peers)});
+  COCOON_ASSIGN_OR_RETURN(
+      auto cert, ratls::IssueCertificate(identity.key, identity.provider.get(), *clock, options));
+  return ratls::TlsContext::Create(
+      side, cert, identity.key, {trust.verifier, trust.policy, std::move(clock), std::move(peers)});
 }
 
 }  // namespace cocoon::node

@@ -1,7 +1,7 @@
 #include "node/settings.h"
 
-#include <sstream>
 #include <toml++/toml.h>
+#include <sstream>
 
 namespace cocoon::node {
 namespace {
@@ -12,10 +12,14 @@ Result<std::vector<std::string>> StringArray(const toml::table& t, std::string_v
   const toml::node* n = t.get(key);
   if (!n) return out;
   const toml::array* arr = n->as_array();
-  if (!arr) return InvalidArgument(std::string(where) + "." + std::string(key) + " must be an array of strings");
+  if (!arr)
+    return InvalidArgument(std::string(where) + "." + std::string(key) +
+                           " must be an array of strings");
   for (const auto& item : *arr) {
     auto s = item.value<std::string>();
-    if (!s) return InvalidArgument(std::string(where) + "." + std::string(key) + " must be an array of strings");
+    if (!s)
+      return InvalidArgument(std::string(where) + "." + std::string(key) +
+                             " must be an array of strings");
     out.push_back(*s);
   }
   return out;

@@ -24,8 +24,8 @@ class table;
 namespace cocoon::node {
 
 struct AttestationSettings {
-  std::string provider = "sim";  // "sim" or "tdx"
-  std::string platform_key_file;  // sim provider: the platform's signing key
+  std::string provider = "sim";                    // "sim" or "tdx"
+  std::string platform_key_file;                   // sim provider: the platform's signing key
   std::vector<std::string> trusted_platform_keys;  // sim verifier: hex Ed25519 keys
   bool require_tdx = false;
 };

@@ -63,7 +63,8 @@ asio::awaitable<void> ProxyServer::AcceptLoop(tcp::acceptor& acceptor, bool work
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    asio::co_spawn(executor_, Serve(std::move(socket), workers ? worker_tls_ : client_tls_, workers),
+    asio::co_spawn(executor_,
+                   Serve(std::move(socket), workers ? worker_tls_ : client_tls_, workers),
                    asio::detached);
   }
 }
@@ -73,11 +74,11 @@ asio::awaitable<void> ProxyServer::Serve(tcp::socket socket, std::shared_ptr<rat
   const char* kind = workers ? "worker" : "client";
   boost::system::error_code ec;
   auto remote = socket.remote_endpoint(ec);
-  std::string from = ec ? std::string("?") : remote.address().to_string() + ":" +
-                                                 std::to_string(remote.port());
-  auto secure = co_await net::AcceptSecure(
-      std::move(socket), tls, options_.session,
-      [this](net::IncomingStream s) { return Handle(std::move(s)); });
+  std::string from =
+      ec ? std::string("?") : remote.address().to_string() + ":" + std::to_string(remote.port());
+  auto secure =
+      co_await net::AcceptSecure(std::move(socket), tls, options_.session,
+                                 [this](net::IncomingStream s) { return Handle(std::move(s)); });
   if (!secure.ok()) {
     spdlog::warn("refused {} from {}: {}", kind, from, secure.status().message());
     co_return;

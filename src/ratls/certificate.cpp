@@ -149,7 +149,8 @@ Result<CertificateContents> ParseCertificate(X509* cert) {
       }
       out.claims = *claims;
     } else if (oid == kEvidenceOid) {
-      if (out.evidence) return Unauthenticated("ratls.duplicate_extension: two evidence extensions");
+      if (out.evidence)
+        return Unauthenticated("ratls.duplicate_extension: two evidence extensions");
       auto evidence = attest::Evidence::Parse(value);
       if (!evidence.ok()) {
         return Unauthenticated("ratls.bad_evidence: " + evidence.status().message());

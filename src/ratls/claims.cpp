@@ -25,10 +25,17 @@ Result<Claims> Claims::Parse(ByteSpan bytes) {
   if (!key.ok()) return key.status().WithContext("claims public key");
   c.public_key = *key;
   switch (msg.role()) {
-    case 1: c.role = attest::Role::kWorker; break;
-    case 2: c.role = attest::Role::kProxy; break;
-    case 3: c.role = attest::Role::kClient; break;
-    default: return InvalidArgument("claims name an unknown role " + std::to_string(msg.role()));
+    case 1:
+      c.role = attest::Role::kWorker;
+      break;
+    case 2:
+      c.role = attest::Role::kProxy;
+      break;
+    case 3:
+      c.role = attest::Role::kClient;
+      break;
+    default:
+      return InvalidArgument("claims name an unknown role " + std::to_string(msg.role()));
   }
   c.not_after = msg.not_after();
   for (const auto& [k, v] : msg.extra()) c.extra[k] = v;

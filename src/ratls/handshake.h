@@ -16,6 +16,7 @@ using TlsStream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
 // peer, otherwise "tls.handshake_failed: ..." with OpenSSL's reason (e.g. the
 // peer does not speak TLS 1.3, or it refused our certificate).
 // REQUIRES: `stream` was built on `context.native()`.
-boost::asio::awaitable<Result<PeerIdentity>> Handshake(TlsStream& stream, const TlsContext& context);
+boost::asio::awaitable<Result<PeerIdentity>> Handshake(TlsStream& stream,
+                                                       const TlsContext& context);
 
 }  // namespace cocoon::ratls

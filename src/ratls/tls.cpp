@@ -29,13 +29,13 @@ Result<std::shared_ptr<TlsContext>> TlsContext::Create(TlsSide side, const Certi
   }
   std::shared_ptr<TlsContext> ctx(new TlsContext(side, std::move(requirements)));
   SSL_CTX* native = ctx->context_.native_handle();
-  bool ok = SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION) == 1 &&
-            SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) == 1 &&
-            SSL_CTX_set_ciphersuites(native, "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256") == 1 &&
-            SSL_CTX_set1_sigalgs_list(native, "ed25519") == 1 &&
-            SSL_CTX_use_certificate(native, certificate.x509.get()) == 1 &&
-            SSL_CTX_use_PrivateKey(native, key.evp()) == 1 &&
-            SSL_CTX_check_private_key(native) == 1;
+  bool ok =
+      SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION) == 1 &&
+      SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION) == 1 &&
+      SSL_CTX_set_ciphersuites(native, "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256") == 1 &&
+      SSL_CTX_set1_sigalgs_list(native, "ed25519") == 1 &&
+      SSL_CTX_use_certificate(native, certificate.x509.get()) == 1 &&
+      SSL_CTX_use_PrivateKey(native, key.evp()) == 1 && SSL_CTX_check_private_key(native) == 1;
   if (!ok) return Internal("cannot configure the TLS context (certificate and key must match)");
   SSL_CTX_set_options(native, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION);
   SSL_CTX_set_num_tickets(native, 0);
@@ -55,7 +55,8 @@ int TlsContext::VerifyCallback(X509_STORE_CTX* store, void* arg) {
   auto* self = static_cast<TlsContext*>(arg);
   auto* ssl =
       static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  auto* outcome = ssl ? static_cast<HandshakeOutcome*>(SSL_get_ex_data(ssl, OutcomeIndex())) : nullptr;
+  auto* outcome =
+      ssl ? static_cast<HandshakeOutcome*>(SSL_get_ex_data(ssl, OutcomeIndex())) : nullptr;
   if (outcome == nullptr) {
     X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;  // a connection that skipped Prepare() is never trusted
@@ -63,9 +64,9 @@ int TlsContext::VerifyCallback(X509_STORE_CTX* store, void* arg) {
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_untrusted(store);
   int depth = chain ? sk_X509_num(chain) : 0;
   if (depth != 1) {
-    outcome->refusal = Unauthenticated("ratls.chain_not_allowed: peer sent " +
-                                       std::to_string(depth) +
-                                       " certificates; RA-TLS takes one self-signed certificate");
+    outcome->refusal =
+        Unauthenticated("ratls.chain_not_allowed: peer sent " + std::to_string(depth) +
+                        " certificates; RA-TLS takes one self-signed certificate");
     X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
     return 0;
   }

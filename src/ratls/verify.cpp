@@ -20,7 +20,8 @@ Status Refuse(ErrorCode code, std::string_view tag, const std::string& detail) {
 
 Result<PeerIdentity> VerifyPeerCertificate(X509* cert, const PeerRequirements& req) {
   COCOON_ASSIGN_OR_RETURN(CertificateContents c, ParseCertificate(cert));
-  if (X509_check_issued(cert, cert) != X509_V_OK || X509_verify(cert, X509_get0_pubkey(cert)) != 1) {
+  if (X509_check_issued(cert, cert) != X509_V_OK ||
+      X509_verify(cert, X509_get0_pubkey(cert)) != 1) {
     return Refuse(ErrorCode::kUnauthenticated, "ratls.not_self_signed",
                   "certificate is not validly self-signed");
   }
@@ -51,9 +52,9 @@ Result<PeerIdentity> VerifyPeerCertificate(X509* cert, const PeerRequirements& r
                   "claims expiry differs from the certificate's");
   }
   if (!req.roles.count(c.claims.role)) {
-    return Refuse(ErrorCode::kPermissionDenied, "ratls.wrong_role",
-                  "a " + std::string(attest::RoleName(c.claims.role)) +
-                      " is not accepted on this endpoint");
+    return Refuse(
+        ErrorCode::kPermissionDenied, "ratls.wrong_role",
+        "a " + std::string(attest::RoleName(c.claims.role)) + " is not accepted on this endpoint");
   }
 
   PeerIdentity peer;

@@ -18,16 +18,16 @@ namespace cocoon {
 
 enum class ErrorCode {
   kOk = 0,
-  kInvalidArgument,    // malformed input from a caller or a peer
+  kInvalidArgument,  // malformed input from a caller or a peer
   kNotFound,
-  kPermissionDenied,   // policy refused (e.g. image hash not allowed)
-  kUnauthenticated,    // identity or evidence could not be verified
-  kFailedPrecondition, // state does not allow the operation
-  kResourceExhausted,  // a limit was hit
-  kUnavailable,        // peer or service not reachable
+  kPermissionDenied,    // policy refused (e.g. image hash not allowed)
+  kUnauthenticated,     // identity or evidence could not be verified
+  kFailedPrecondition,  // state does not allow the operation
+  kResourceExhausted,   // a limit was hit
+  kUnavailable,         // peer or service not reachable
   kDeadlineExceeded,
   kCancelled,
-  kProtocol,           // peer broke the wire protocol
+  kProtocol,  // peer broke the wire protocol
   kIo,
   kInternal,
 };
@@ -58,12 +58,20 @@ class [[nodiscard]] Status {
 
 inline Status InvalidArgument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
 inline Status NotFound(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
-inline Status PermissionDenied(std::string m) { return {ErrorCode::kPermissionDenied, std::move(m)}; }
+inline Status PermissionDenied(std::string m) {
+  return {ErrorCode::kPermissionDenied, std::move(m)};
+}
 inline Status Unauthenticated(std::string m) { return {ErrorCode::kUnauthenticated, std::move(m)}; }
-inline Status FailedPrecondition(std::string m) { return {ErrorCode::kFailedPrecondition, std::move(m)}; }
-inline Status ResourceExhausted(std::string m) { return {ErrorCode::kResourceExhausted, std::move(m)}; }
+inline Status FailedPrecondition(std::string m) {
+  return {ErrorCode::kFailedPrecondition, std::move(m)};
+}
+inline Status ResourceExhausted(std::string m) {
+  return {ErrorCode::kResourceExhausted, std::move(m)};
+}
 inline Status Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
-inline Status DeadlineExceeded(std::string m) { return {ErrorCode::kDeadlineExceeded, std::move(m)}; }
+inline Status DeadlineExceeded(std::string m) {
+  return {ErrorCode::kDeadlineExceeded, std::move(m)};
+}
 inline Status Cancelled(std::string m) { return {ErrorCode::kCancelled, std::move(m)}; }
 inline Status ProtocolError(std::string m) { return {ErrorCode::kProtocol, std::move(m)}; }
 inline Status IoError(std::string m) { return {ErrorCode::kIo, std::move(m)}; }
@@ -74,7 +82,7 @@ inline Status Internal(std::string m) { return {ErrorCode::kInternal, std::move(
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }

@@ -19,8 +19,8 @@ asio::awaitable<Result<ProbeResult>> ProbeProxy(const net::HostPort& proxy,
   if (!secure.ok()) co_return secure.status();
   auto start = std::chrono::steady_clock::now();
   auto pong = co_await secure->session->Call("ping", {});
-  auto rtt = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                   start);
+  auto rtt = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - start);
   secure->session->Close(Status::Ok());
   if (!pong.ok()) co_return pong.status().WithContext("ping");
   co_return ProbeResult{std::move(secure->peer), rtt};

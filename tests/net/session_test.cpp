@@ -52,10 +52,20 @@ class SessionTest : public ::testing::Test {
                               std::move(server_handler));
     Status cs = Internal("pending"), ss = Internal("pending");
     int done = 0;
-    asio::co_spawn(io_, [&]() -> asio::awaitable<void> { cs = co_await client_->Start(); ++done; },
-                   asio::detached);
-    asio::co_spawn(io_, [&]() -> asio::awaitable<void> { ss = co_await server_->Start(); ++done; },
-                   asio::detached);
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          cs = co_await client_->Start();
+          ++done;
+        },
+        asio::detached);
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          ss = co_await server_->Start();
+          ++done;
+        },
+        asio::detached);
     testing::RunUntil(io_, [&] { return done == 2; });
     ASSERT_TRUE(cs.ok()) << cs.ToString();
     ASSERT_TRUE(ss.ok()) << ss.ToString();
@@ -90,10 +100,13 @@ TEST_F(SessionTest, UnaryCallRoundTrip) {
   EXPECT_EQ(client_->version(), kProtocolVersion);
   Result<Bytes> got = Internal("pending");
   bool done = false;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    got = co_await client_->Call("echo", AsBytes("1000"));
-    done = true;
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        got = co_await client_->Call("echo", AsBytes("1000"));
+        done = true;
+      },
+      asio::detached);
   testing::RunUntil(io_, [&] { return done; });
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(*got, Pattern(1000, 1));
@@ -105,17 +118,21 @@ TEST_F(SessionTest, ThousandConcurrentStreamsCompleteWithTheRightBytes) {
   int ok = 0, finished = 0;
   for (int i = 0; i < kStreams; ++i) {
     size_t size = 1000 + static_cast<size_t>(i) * 37;
-    asio::co_spawn(io_, [&, size]() -> asio::awaitable<void> {
-      auto reader = client_->Open("echo", AsBytes(std::to_string(size)));
-      if (reader.ok()) {
-        uint32_t id = static_cast<uint32_t>(reader->id());
-        auto body = co_await reader->ReadAll();
-        if (body.ok() && *body == Pattern(size, id)) ++ok;
-      }
-      ++finished;
-    }, asio::detached);
+    asio::co_spawn(
+        io_,
+        [&, size]() -> asio::awaitable<void> {
+          auto reader = client_->Open("echo", AsBytes(std::to_string(size)));
+          if (reader.ok()) {
+            uint32_t id = static_cast<uint32_t>(reader->id());
+            auto body = co_await reader->ReadAll();
+            if (body.ok() && *body == Pattern(size, id)) ++ok;
+          }
+          ++finished;
+        },
+        asio::detached);
   }
-  testing::RunUntil(io_, [&] { return finished == kStreams; }, 60s);
+  testing::RunUntil(
+      io_, [&] { return finished == kStreams; }, 60s);
   EXPECT_EQ(ok, kStreams);
   EXPECT_EQ(client_->stats().open_streams, 0u);
   EXPECT_EQ(server_->stats().open_streams, 0u);
@@ -134,14 +151,17 @@ TEST_F(SessionTest, CancelReachesTheResponder) {
     }
     handler_done = true;
   });
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    auto reader = client_->Open("ticks", {});
-    auto first = co_await reader->Read();
-    EXPECT_TRUE(first.ok());
-    reader->Cancel("user went away");
-    auto after = co_await reader->Read();
-    EXPECT_EQ(after.status().code(), ErrorCode::kCancelled);
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        auto reader = client_->Open("ticks", {});
+        auto first = co_await reader->Read();
+        EXPECT_TRUE(first.ok());
+        reader->Cancel("user went away");
+        auto after = co_await reader->Read();
+        EXPECT_EQ(after.status().code(), ErrorCode::kCancelled);
+      },
+      asio::detached);
   testing::RunUntil(io_, [&] { return handler_done; });
   EXPECT_EQ(write_result.code(), ErrorCode::kCancelled);
   EXPECT_EQ(cancel_seen.code(), ErrorCode::kCancelled);
@@ -155,10 +175,13 @@ TEST_F(SessionTest, ResponderFailureReachesTheReader) {
   });
   Result<Bytes> got = Internal("pending");
   bool done = false;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    got = co_await client_->Call("x", {});
-    done = true;
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        got = co_await client_->Call("x", {});
+        done = true;
+      },
+      asio::detached);
   testing::RunUntil(io_, [&] { return done; });
   EXPECT_EQ(got.status().code(), ErrorCode::kPermissionDenied);
   EXPECT_EQ(got.status().message(), "model not allowed");
@@ -168,10 +191,13 @@ TEST_F(SessionTest, HandlerThatReturnsWithoutAnswerFailsTheStream) {
   StartPair([](IncomingStream) -> asio::awaitable<void> { co_return; });
   Result<Bytes> got = Internal("pending");
   bool done = false;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    got = co_await client_->Call("x", {});
-    done = true;
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        got = co_await client_->Call("x", {});
+        done = true;
+      },
+      asio::detached);
   testing::RunUntil(io_, [&] { return done; });
   EXPECT_EQ(got.status().code(), ErrorCode::kInternal);
 }
@@ -197,10 +223,13 @@ TEST_F(SessionTest, ReaderThatStopsReadingBoundsTheSendersMemory) {
       opts, opts);
   const size_t rss_before = RssBytes();
   std::optional<StreamReader> reader;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    reader.emplace(*client_->Open("flood", {}));
-    co_return;
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        reader.emplace(*client_->Open("flood", {}));
+        co_return;
+      },
+      asio::detached);
   io_.run_for(1500ms);  // the reader reads nothing meanwhile
   const size_t rss_after = RssBytes();
   auto sender = server_->stats();
@@ -215,15 +244,18 @@ TEST_F(SessionTest, ReaderThatStopsReadingBoundsTheSendersMemory) {
   // Reading again resumes the flow; cancelling stops the writer.
   bool reader_done = false;
   size_t read_bytes = 0;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    while (read_bytes < (4u << 20)) {
-      auto c = co_await reader->Read();
-      if (!c.ok() || !*c) break;
-      read_bytes += (*c)->size();
-    }
-    reader->Cancel("enough");
-    reader_done = true;
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        while (read_bytes < (4u << 20)) {
+          auto c = co_await reader->Read();
+          if (!c.ok() || !*c) break;
+          read_bytes += (*c)->size();
+        }
+        reader->Cancel("enough");
+        reader_done = true;
+      },
+      asio::detached);
   testing::RunUntil(io_, [&] { return reader_done && handler_done; });
   EXPECT_GE(read_bytes, 4u << 20);
   EXPECT_EQ(last.code(), ErrorCode::kCancelled);
@@ -248,10 +280,20 @@ TEST_F(SessionTest, VersionMismatchIsRefusedByBothSides) {
   auto s = Session::Create(MakeTcpTransport(std::move(b)), false, v23, nullptr);
   Status cs, ss;
   int done = 0;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> { cs = co_await c->Start(); ++done; },
-                 asio::detached);
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> { ss = co_await s->Start(); ++done; },
-                 asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        cs = co_await c->Start();
+        ++done;
+      },
+      asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        ss = co_await s->Start();
+        ++done;
+      },
+      asio::detached);
   testing::RunUntil(io_, [&] { return done == 2; });
   EXPECT_NE(cs.message().find("no common protocol version"), std::string::npos) << cs.ToString();
   EXPECT_NE(ss.message().find("no common protocol version"), std::string::npos) << ss.ToString();
@@ -284,37 +326,45 @@ class RawPeerTest : public ::testing::Test {
     auto [raw, b] = testing::SocketPair(io_);
     session_ = Session::Create(MakeTcpTransport(std::move(b)), initiator, opts, EchoPattern());
     bool raw_done = false;
-    asio::co_spawn(io_, [&, this]() -> asio::awaitable<void> { (void)co_await session_->Start(); },
-                   asio::detached);
+    asio::co_spawn(
+        io_, [&, this]() -> asio::awaitable<void> { (void)co_await session_->Start(); },
+        asio::detached);
     if (after_start) {
-      asio::co_spawn(io_, [&, this]() -> asio::awaitable<void> {
-        co_await Sleep(20ms);
-        after_start(*session_);
-      }, asio::detached);
+      asio::co_spawn(
+          io_,
+          [&, this]() -> asio::awaitable<void> {
+            co_await Sleep(20ms);
+            after_start(*session_);
+          },
+          asio::detached);
     }
-    asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-      co_await asio::async_write(raw, asio::buffer(bytes), asio::as_tuple(asio::use_awaitable));
-      if (!later_bytes.empty()) {
-        co_await Sleep(100ms);
-        co_await asio::async_write(raw, asio::buffer(later_bytes),
-                                   asio::as_tuple(asio::use_awaitable));
-      }
-      std::string received;
-      char buf[4096];
-      for (;;) {
-        auto [ec, n] = co_await raw.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
-        if (ec) break;
-        received.append(buf, n);
-      }
-      FrameDecoder d(1 << 20);
-      d.Append(AsBytes(received));
-      for (;;) {
-        auto f = d.Next();
-        if (!f.ok() || !*f) break;
-        if ((*f)->has_error()) error_frame_ = (*f)->error().message();
-      }
-      raw_done = true;
-    }, asio::detached);
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          co_await asio::async_write(raw, asio::buffer(bytes), asio::as_tuple(asio::use_awaitable));
+          if (!later_bytes.empty()) {
+            co_await Sleep(100ms);
+            co_await asio::async_write(raw, asio::buffer(later_bytes),
+                                       asio::as_tuple(asio::use_awaitable));
+          }
+          std::string received;
+          char buf[4096];
+          for (;;) {
+            auto [ec, n] = co_await raw.async_read_some(asio::buffer(buf),
+                                                        asio::as_tuple(asio::use_awaitable));
+            if (ec) break;
+            received.append(buf, n);
+          }
+          FrameDecoder d(1 << 20);
+          d.Append(AsBytes(received));
+          for (;;) {
+            auto f = d.Next();
+            if (!f.ok() || !*f) break;
+            if ((*f)->has_error()) error_frame_ = (*f)->error().message();
+          }
+          raw_done = true;
+        },
+        asio::detached);
     testing::RunUntil(io_, [&] { return raw_done && session_->closed(); });
     return session_->close_reason();
   }
@@ -374,8 +424,9 @@ TEST_F(RawPeerTest, PeerExceedingTheWindowIsAViolation) {
   // The raw peer is the accepting side; the session dials and opens stream 1,
   // then the peer answers with more than the 1 KiB window allows.
   std::optional<StreamReader> reader;
-  Status s = Run(HelloBytes(), opts, /*initiator=*/true,
-                 [&](Session& session) { reader.emplace(*session.Open("m", {})); }, Encoded(data));
+  Status s = Run(
+      HelloBytes(), opts, /*initiator=*/true,
+      [&](Session& session) { reader.emplace(*session.Open("m", {})); }, Encoded(data));
   EXPECT_EQ(s.code(), ErrorCode::kProtocol);
   EXPECT_NE(s.message().find("flow-control window"), std::string::npos) << s.ToString();
 }
@@ -402,6 +453,47 @@ TEST_F(RawPeerTest, SilentPeerIsDroppedAfterTheIdleTimeout) {
   Status s = Run(HelloBytes(), opts);
   EXPECT_EQ(s.code(), ErrorCode::kDeadlineExceeded) << s.ToString();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+}  // namespace
+}  // namespace cocoon::net
+
+namespace cocoon::net {
+namespace {
+
+TEST_F(SessionTest, ChunksUpToHalfTheWindowArriveWholeAndNeverDeadlock) {
+  // Sizes that straddle the credit left after earlier chunks: a writer that
+  // waited for room for a whole piece must always be released.
+  SessionOptions opts;
+  opts.stream_window_bytes = 1000;
+  const std::vector<size_t> sizes = {500, 499, 1, 300, 500, 7, 450, 500, 500, 2, 499};
+  StartPair(
+      [&](IncomingStream s) -> asio::awaitable<void> {
+        for (size_t i = 0; i < sizes.size(); ++i) {
+          if (!(co_await s.Write(Pattern(sizes[i], static_cast<uint32_t>(i)))).ok()) co_return;
+        }
+        (void)s.Finish();
+      },
+      opts, opts);
+  std::vector<Bytes> got;
+  bool done = false;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        auto reader = client_->Open("chunks", {});
+        for (;;) {
+          auto c = co_await reader->Read();
+          if (!c.ok() || !*c) break;
+          got.push_back(std::move(**c));
+          co_await Sleep(1ms);  // a slow reader
+        }
+        done = true;
+      },
+      asio::detached);
+  testing::RunUntil(io_, [&] { return done; });
+  ASSERT_EQ(got.size(), sizes.size());
+  for (size_t i = 0; i < sizes.size(); ++i)
+    EXPECT_EQ(got[i], Pattern(sizes[i], static_cast<uint32_t>(i)));
 }
 
 }  // namespace

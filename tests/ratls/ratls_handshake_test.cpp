@@ -2,8 +2,8 @@
 // and each bad peer is refused with its own reason, in both directions.
 #include <gtest/gtest.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <openssl/ssl.h>
+#include <boost/asio/as_tuple.hpp>
 
 #include "attest/evidence.pb.h"
 #include "ratls/handshake.h"
@@ -29,23 +29,29 @@ Outcome Connect(asio::io_context& io, TlsContext& server, TlsContext& client) {
   TlsStream ss(std::move(b), server.native());
   Outcome out;
   int done = 0;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    out.client = co_await Handshake(cs, client);
-    if (!out.client.ok()) cs.next_layer().close();
-    ++done;
-  }, asio::detached);
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    out.server = co_await Handshake(ss, server);
-    if (!out.server.ok()) ss.next_layer().close();
-    ++done;
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        out.client = co_await Handshake(cs, client);
+        if (!out.client.ok()) cs.next_layer().close();
+        ++done;
+      },
+      asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        out.server = co_await Handshake(ss, server);
+        if (!out.server.ok()) ss.next_layer().close();
+        ++done;
+      },
+      asio::detached);
   testing::RunUntil(io, [&] { return done == 2; });
   return out;
 }
 
 std::shared_ptr<TlsContext> ContextWith(const SimPlatform& p, TlsSide side,
-                                        const crypto::Ed25519PrivateKey& key, const Certificate& cert,
-                                        std::set<Role> peers) {
+                                        const crypto::Ed25519PrivateKey& key,
+                                        const Certificate& cert, std::set<Role> peers) {
   auto ctx = TlsContext::Create(side, cert, key, p.Requirements(std::move(peers)));
   EXPECT_TRUE(ctx.ok()) << ctx.status().ToString();
   return *ctx;
@@ -55,7 +61,8 @@ class RatlsHandshakeTest : public ::testing::Test {
  protected:
   // A worker client with `cert` against an honest proxy server; returns what
   // the server concluded.
-  Result<PeerIdentity> ServerVerdictOn(const crypto::Ed25519PrivateKey& key, const Certificate& cert) {
+  Result<PeerIdentity> ServerVerdictOn(const crypto::Ed25519PrivateKey& key,
+                                       const Certificate& cert) {
     auto server = platform_.Context(TlsSide::kServer, Role::kProxy, {Role::kWorker});
     auto client = ContextWith(platform_, TlsSide::kClient, key, cert, {Role::kProxy});
     return Connect(io_, *server, *client).server;
@@ -178,9 +185,9 @@ TEST_F(RatlsHandshakeTest, RefusesSimEvidenceUnderTdxOnlyPolicy) {
   auto policy = platform_.MakePolicy();
   policy->require_tdx = true;
   auto server_key = crypto::Ed25519PrivateKey::Generate();
-  auto server = *TlsContext::Create(TlsSide::kServer, platform_.Issue(server_key, Role::kProxy),
-                                    server_key,
-                                    {platform_.MakeVerifier(), policy, platform_.clock, {Role::kWorker}});
+  auto server =
+      *TlsContext::Create(TlsSide::kServer, platform_.Issue(server_key, Role::kProxy), server_key,
+                          {platform_.MakeVerifier(), policy, platform_.clock, {Role::kWorker}});
   auto client = platform_.Context(TlsSide::kClient, Role::kWorker, {Role::kProxy});
   auto out = Connect(io_, *server, *client);
   ExpectRefused(out.server, "ratls.tdx_required");
@@ -227,15 +234,22 @@ TEST_F(RatlsHandshakeTest, RefusesTls12OnlyPeer) {
   TlsStream ss(std::move(b), server->native());
   Result<PeerIdentity> verdict = Internal("not run");
   int done = 0;
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    co_await cs.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
-    cs.next_layer().close();
-    ++done;
-  }, asio::detached);
-  asio::co_spawn(io_, [&]() -> asio::awaitable<void> {
-    verdict = co_await Handshake(ss, *server);
-    ++done;
-  }, asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        co_await cs.async_handshake(asio::ssl::stream_base::client,
+                                    asio::as_tuple(asio::use_awaitable));
+        cs.next_layer().close();
+        ++done;
+      },
+      asio::detached);
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        verdict = co_await Handshake(ss, *server);
+        ++done;
+      },
+      asio::detached);
   testing::RunUntil(io_, [&] { return done == 2; });
   ExpectRefused(verdict, "tls.handshake_failed");
   EXPECT_NE(verdict.status().message().find("protocol"), std::string::npos)
