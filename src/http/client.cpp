@@ -345,7 +345,10 @@ asio::awaitable<Result<ClientStreamPtr>> HttpClient::Stream(ClientRequest reques
     parser->body_limit(boost::none);
     if (head) parser->skip(true);
     beast::error_code ec = wec;
-    if (!ec) {
+    // A server may answer (e.g. 413) and close before reading the whole
+    // body, failing our write; its answer can still be read.
+    const bool may_have_answer = wec && wec != beast::error::timeout && !cancelled();
+    if (!ec || may_have_answer) {
       std::tie(ec, std::ignore) = co_await bhttp::async_read_header(
           conn->stream, conn->buffer, *parser, asio::as_tuple(use_awaitable));
     }
