@@ -54,17 +54,17 @@ Result<Request> ParseRequestBytes(std::string_view bytes, const RequestLimits& l
   detail::ConfigureParser(parser, limits);
   beast::error_code ec;
   size_t used = 0;
-  // Feed in pieces as the socket path does: the parser wants whole lines.
-  while (!parser.is_done()) {
+  // put() takes what it can; the head only once complete, the body in parts.
+  while (!parser.is_done() && used < bytes.size()) {
     size_t n = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
     used += n;
     if (ec == bhttp::error::need_more) {
-      if (used >= bytes.size()) break;
       ec = {};
       if (n == 0) break;
       continue;
     }
     if (ec) return detail::DescribeParseError(ec, limits).status;
+    if (n == 0) break;
   }
   if (!parser.is_done()) {
     // A body delimited by the end of the connection is complete at EOF.

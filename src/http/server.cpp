@@ -31,7 +31,7 @@ struct HttpServer::Impl final : detail::ConnectionHost,
   asio::awaitable<void> Dispatch(const Request& request, ResponseWriter& writer) override {
     auto path = routes.find(request.path);
     if (path == routes.end()) {
-      co_await writer.Send(ApiErrorResponse(
+      (void)co_await writer.Send(ApiErrorResponse(
           ApiErrorFromHttpStatus(404, "no route for " + request.method + " " + request.path)));
       co_return;
     }
@@ -42,7 +42,7 @@ struct HttpServer::Impl final : detail::ConnectionHost,
       Response r = ApiErrorResponse(ApiErrorFromHttpStatus(
           405, "method " + request.method + " not allowed for " + request.path));
       r.headers.Set("Allow", allow);
-      co_await writer.Send(std::move(r));
+      (void)co_await writer.Send(std::move(r));
       co_return;
     }
     co_await handler->second(request, writer);

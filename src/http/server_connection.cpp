@@ -294,7 +294,7 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
     if (!threw) {
       spdlog::warn("http: handler for {} {} sent no response", request.method, request.path);
     }
-    co_await writer.Send(ApiErrorResponse(ApiErrorFromHttpStatus(500, "internal error")));
+    (void)co_await writer.Send(ApiErrorResponse(ApiErrorFromHttpStatus(500, "internal error")));
   }
   // A stream the handler did not end must not look complete to the client.
   if (writer.streaming_unfinished()) CloseSocket();

@@ -140,12 +140,12 @@ class CompletionHandler {
       co_return Outcome::kCancelled;
     }
     if (o.fail_status != 0) {
-      co_await w.Send(
+      (void)co_await w.Send(
           http::ApiErrorResponse(http::ApiErrorFromHttpStatus(o.fail_status, "scripted failure")));
       co_return Outcome::kFailed;
     }
     if (!parsed.ok()) {
-      co_await w.Send(http::ApiErrorResponse(http::ApiErrorFromStatus(parsed.status())));
+      (void)co_await w.Send(http::ApiErrorResponse(http::ApiErrorFromStatus(parsed.status())));
       co_return Outcome::kFailed;
     }
     const http::CompletionRequest& req = *parsed;
@@ -153,7 +153,7 @@ class CompletionHandler {
       http::ApiError e =
           http::ApiErrorFromHttpStatus(404, "The model '" + req.model + "' does not exist.");
       e.code = "model_not_found";
-      co_await w.Send(http::ApiErrorResponse(e));
+      (void)co_await w.Send(http::ApiErrorResponse(e));
       co_return Outcome::kFailed;
     }
 
@@ -313,11 +313,11 @@ Result<std::unique_ptr<ScriptedBackend>> ScriptedBackend::Start(asio::any_io_exe
                       const auto& o = state->options;
                       state->Update([](ScriptedBackendStats& s) { ++s.models_requests; });
                       if (o.fail_status != 0 && o.fail_models) {
-                        co_await w.Send(http::ApiErrorResponse(
+                        (void)co_await w.Send(http::ApiErrorResponse(
                             http::ApiErrorFromHttpStatus(o.fail_status, "scripted failure")));
                         co_return;
                       }
-                      co_await w.Send(Json(200, ModelList(o.models)));
+                      (void)co_await w.Send(Json(200, ModelList(o.models)));
                     });
   b->server_->Route("POST", "/v1/chat/completions",
                     CompletionHandler(state, http::Endpoint::kChatCompletions));
@@ -325,7 +325,7 @@ Result<std::unique_ptr<ScriptedBackend>> ScriptedBackend::Start(asio::any_io_exe
                     CompletionHandler(state, http::Endpoint::kCompletions));
   b->server_->Route("GET", "/fixture/stats",
                     [state](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
-                      co_await w.Send(Json(200, StatsJson(Snapshot(*state))));
+                      (void)co_await w.Send(Json(200, StatsJson(Snapshot(*state))));
                     });
   b->server_->Route("POST", "/fixture/reset",
                     [state](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
@@ -334,7 +334,7 @@ Result<std::unique_ptr<ScriptedBackend>> ScriptedBackend::Start(asio::any_io_exe
                         s = ScriptedBackendStats{};
                         s.in_flight = in_flight;
                       });
-                      co_await w.Send(http::JsonResponse(200, R"({"reset":true})"));
+                      (void)co_await w.Send(http::JsonResponse(200, R"({"reset":true})"));
                     });
   const auto& o = b->state_->options;
   auto port = b->server_->Listen(o.host, o.port);
