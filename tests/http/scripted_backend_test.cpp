@@ -3,6 +3,10 @@
 #include "scripted_backend.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 
 #include "http/client.h"
 #include "http/openai.h"
@@ -264,6 +268,35 @@ TEST_F(ScriptedBackendTest, ClientCancelMidStreamReachesTheBackend) {
   auto reset = RunCo(io_, other.Fetch(Req("POST", "/fixture/reset")));
   ASSERT_TRUE(reset.ok());
   EXPECT_EQ(backend_->stats().requests, 0u);
+}
+
+// Prompts and completions never reach the log, at any level (DESIGN.md §4).
+TEST_F(ScriptedBackendTest, NeverLogsPromptsOrCompletions) {
+  std::ostringstream captured;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured)));
+  spdlog::set_level(spdlog::level::trace);
+  Start(Script());
+  http::HttpClient client(io_.get_executor());
+  json body = Chat(false);
+  body["messages"][0]["content"] = "SECRET-PROMPT-4711";
+  auto whole = RunCo(io_, client.Fetch(Req("POST", "/v1/chat/completions", body)));
+  body["stream"] = true;
+  auto streamed = Stream(client, Req("POST", "/v1/chat/completions", body));
+  auto bad =
+      RunCo(io_, client.Fetch(Req("POST", "/v1/completions", json{{"SECRET-PROMPT-4711", 1}})));
+  backend_.reset();
+  io_.run_for(50ms);
+  spdlog::set_default_logger(previous);
+  spdlog::set_level(spdlog::level::info);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(streamed.events.size(), 6u);
+  EXPECT_EQ(bad->status, 400);
+  std::string log = captured.str();
+  EXPECT_NE(log.find("body bytes"), std::string::npos) << "nothing was logged at all?";
+  EXPECT_EQ(log.find("SECRET-PROMPT"), std::string::npos) << log;
+  EXPECT_EQ(log.find("quick"), std::string::npos) << log;  // the scripted completion text
 }
 
 TEST(ScriptedBackendFlags, ParsesListenAddress) {
