@@ -4,7 +4,9 @@
 // client disconnects seen by the handler, timeouts, cancellation, stop.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "http/client.h"
 #include "http/server.h"
@@ -476,6 +478,77 @@ TEST_F(ServerClientTest, GracefulStopFinishesInFlightRequests) {
   client.CloseIdle();
   auto after = RunCo(io_, client.Fetch(Req("GET", "/hello")));
   EXPECT_EQ(after.status().code(), ErrorCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace cocoon::http
+
+namespace cocoon::http {
+namespace {
+
+// The server on a 4-thread io_context (one strand per connection), 100
+// concurrent SSE streams from a client on another io_context.
+TEST(ServerThreads, HundredConcurrentStreamsOnAMultiThreadedServer) {
+  asio::io_context server_io;
+  auto work = asio::make_work_guard(server_io);
+  HttpServer server(server_io.get_executor());
+  std::atomic<int> gone{0};
+  server.Route("GET", "/sse", [&](const Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+    w.OnClientGone([&] { ++gone; });
+    Headers h;
+    h.Set("Content-Type", "text/event-stream");
+    if (!(co_await w.StartStream(200, h)).ok()) co_return;
+    for (int i = 0; i < 10; ++i) {
+      co_await Sleep(std::chrono::milliseconds(1 + i % 3));
+      if (!(co_await w.Write(SseData(req.query + ":" + std::to_string(i)))).ok()) co_return;
+    }
+    (void)co_await w.Write(kSseDone);
+    (void)co_await w.End();
+  });
+  auto port = server.Listen("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&] { server_io.run(); });
+
+  asio::io_context io;
+  HttpClient client(io.get_executor());
+  constexpr int kStreams = 100;
+  int finished = 0, good = 0;
+  for (int s = 0; s < kStreams; ++s) {
+    asio::co_spawn(
+        io,
+        [&, s]() -> asio::awaitable<void> {
+          ClientRequest r;
+          r.host = "127.0.0.1";
+          r.port = *port;
+          r.target = "/sse?" + std::to_string(s);
+          auto stream = co_await client.Stream(r);
+          SseParser parser;
+          std::vector<SseEvent> events;
+          bool ok = stream.ok();
+          while (ok) {
+            auto piece = co_await (*stream)->Next();
+            if (!piece.ok() || !*piece) {
+              ok = piece.ok();
+              break;
+            }
+            ok = parser.Feed(**piece, events).ok();
+          }
+          ok = ok && events.size() == 11 && events[3].data == std::to_string(s) + ":3" &&
+               events[10].data == "[DONE]";
+          good += ok;
+          ++finished;
+        },
+        asio::detached);
+  }
+  cocoon::testing::RunUntil(
+      io, [&] { return finished == kStreams; }, std::chrono::seconds(30));
+  EXPECT_EQ(good, kStreams);
+  EXPECT_EQ(gone.load(), 0);
+  server.Stop();
+  work.reset();
+  client.CloseIdle();
+  for (auto& t : threads) t.join();
 }
 
 }  // namespace
