@@ -112,7 +112,7 @@ void AddCertCommands(CLI::App& app) {
                                         ? std::string(attest::RoleName(contents->claims.role))
                                         : xa->expect_role);
       auto loaded = LoadNode(xa->verify_with, attest::Role::kClient);
-      auto trust = node::MakeTrust(loaded.settings);
+      auto trust = node::MakeTrust(loaded.settings, std::make_shared<SystemClock>());
       if (!trust.ok()) Fail(trust.status());
       auto verdict = ratls::VerifyPeerCertificate(
           x->get(), {trust->verifier, trust->policy, std::make_shared<SystemClock>(), {*role}});

@@ -16,11 +16,12 @@ DaemonRuntime DaemonRuntime::Create(node::NodeSettings settings) {
   if (Status s = SetupLogging(settings.log_level); !s.ok()) Fail(s);
   auto identity = node::MakeIdentity(settings);
   if (!identity.ok()) Fail(identity.status());
-  auto trust = node::MakeTrust(settings);
+  auto clock = std::make_shared<SystemClock>();
+  auto trust = node::MakeTrust(settings, clock);
   if (!trust.ok()) Fail(trust.status());
   spdlog::info("{} image hash {}", attest::RoleName(settings.role),
                HexEncode(identity->image_hash));
-  return DaemonRuntime{std::move(settings), std::move(*identity), std::move(*trust)};
+  return DaemonRuntime{std::move(settings), std::move(*identity), std::move(*trust), clock};
 }
 
 std::shared_ptr<ratls::TlsContext> DaemonRuntime::Tls(ratls::TlsSide side,

@@ -1,14 +1,16 @@
 // cocoon: the single binary of the network — daemons and operator tools.
 #include <iostream>
 
+#include "cli/attest_commands.h"
 #include "cli/commands.h"
+#include "cli/ton_commands.h"
 #include "cli/report.h"
 #include "util/logging.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
       "Cocoon: confidential AI inference on TON.\n"
-      "Daemons: worker, proxy. Operator tools: key, measure, cert."};
+      "Daemons: worker, proxy. Operator tools: key, measure, cert, attest, ton."};
   app.require_subcommand(1);
   (void)cocoon::SetupLogging("info");
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
@@ -17,6 +19,8 @@ int main(int argc, char** argv) {
   cocoon::cli::AddCertCommands(app);
   cocoon::cli::AddProxyCommand(app);
   cocoon::cli::AddWorkerCommand(app);
+  cocoon::cli::AddAttestCommands(app);
+  cocoon::cli::AddTonCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

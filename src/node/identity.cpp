@@ -6,6 +6,9 @@
 
 #include "attest/image.h"
 #include "attest/sim.h"
+#include "attest/tdx_collateral.h"
+#include "attest/tdx_provider.h"
+#include "attest/tdx_verifier.h"
 
 namespace cocoon::node {
 namespace {
@@ -55,7 +58,8 @@ Result<Identity> MakeIdentity(const NodeSettings& settings) {
         "nothing about hardware; never use it in production");
     id.provider = std::make_shared<attest::SimProvider>(std::move(platform), id.image_hash);
   } else if (a.provider == "tdx") {
-    return FailedPrecondition("the tdx provider is not available in this build yet");
+    // Peers check the TD's measured image hash (MRTD, RTMR0-3), not MeasureSelf's.
+    id.provider = std::make_shared<attest::TdxProvider>();
   } else if (settings.role != attest::Role::kClient) {
     return InvalidArgument("a " + std::string(attest::RoleName(settings.role)) +
                            " must attest: set attestation.provider");
@@ -63,7 +67,7 @@ Result<Identity> MakeIdentity(const NodeSettings& settings) {
   return id;
 }
 
-Result<Trust> MakeTrust(const NodeSettings& settings) {
+Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Clock> clock) {
   auto verifiers = std::make_shared<attest::VerifierSet>();
   std::vector<crypto::Ed25519PublicKey> platform_keys;
   for (const auto& hex : settings.attestation.trusted_platform_keys) {
@@ -76,8 +80,17 @@ Result<Trust> MakeTrust(const NodeSettings& settings) {
     verifiers->Add(attest::EvidenceKind::kSim,
                    std::make_shared<attest::SimVerifier>(std::move(platform_keys)));
   }
+  if (!settings.attestation.tdx_collateral_file.empty()) {
+    verifiers->Add(attest::EvidenceKind::kTdx,
+                   std::make_shared<attest::TdxVerifier>(
+                       std::make_shared<attest::FileCollateralSource>(
+                           settings.attestation.tdx_collateral_file),
+                       clock));
+  }
   auto policy = std::make_shared<attest::Policy>();
   policy->require_tdx = settings.attestation.require_tdx;
+  COCOON_ASSIGN_OR_RETURN(policy->accepted_tcb_statuses,
+                          attest::ParseAcceptedTcbStatuses(settings.attestation.accepted_tcb_statuses));
   COCOON_ASSIGN_OR_RETURN(
       auto workers, ParseHashes(settings.policy.worker_image_hashes, "policy.worker_image_hashes"));
   COCOON_ASSIGN_OR_RETURN(

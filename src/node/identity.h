@@ -30,7 +30,8 @@ Result<attest::ImageHash> MeasureSelf(const NodeSettings& settings);
 // the provider named in the settings.
 Result<Identity> MakeIdentity(const NodeSettings& settings);
 
-Result<Trust> MakeTrust(const NodeSettings& settings);
+// `clock` dates collateral checks (TDX).
+Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Clock> clock);
 
 // Issues a fresh certificate and builds a TLS context accepting `peers`.
 Result<std::shared_ptr<ratls::TlsContext>> MakeTlsContext(

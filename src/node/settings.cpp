@@ -63,6 +63,10 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
     COCOON_ASSIGN_OR_RETURN(s.attestation.trusted_platform_keys,
                             StringArray(*a, "trusted_platform_keys", "attestation"));
     s.attestation.require_tdx = (*a)["require_tdx"].value_or(false);
+    s.attestation.tdx_collateral_file =
+        Resolve(base_dir, (*a)["tdx_collateral_file"].value_or(std::string()));
+    COCOON_ASSIGN_OR_RETURN(s.attestation.accepted_tcb_statuses,
+                            StringArray(*a, "accepted_tcb_statuses", "attestation"));
   }
   if (s.attestation.provider != "sim" && s.attestation.provider != "tdx" &&
       s.attestation.provider != "none") {

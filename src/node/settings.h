@@ -28,6 +28,10 @@ struct AttestationSettings {
   std::string platform_key_file;                   // sim provider: the platform's signing key
   std::vector<std::string> trusted_platform_keys;  // sim verifier: hex Ed25519 keys
   bool require_tdx = false;
+  // tdx verifier: collateral (PCCS JSON) for offline verification.
+  std::filesystem::path tdx_collateral_file;
+  // TDX TCB statuses accepted besides UpToDate (Intel's spellings).
+  std::vector<std::string> accepted_tcb_statuses;
 };
 
 struct PolicySettings {
