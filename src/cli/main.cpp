@@ -3,8 +3,8 @@
 
 #include "cli/attest_commands.h"
 #include "cli/commands.h"
-#include "cli/ton_commands.h"
 #include "cli/report.h"
+#include "cli/ton_commands.h"
 #include "util/logging.h"
 
 int main(int argc, char** argv) {

@@ -81,16 +81,16 @@ Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Cloc
                    std::make_shared<attest::SimVerifier>(std::move(platform_keys)));
   }
   if (!settings.attestation.tdx_collateral_file.empty()) {
-    verifiers->Add(attest::EvidenceKind::kTdx,
-                   std::make_shared<attest::TdxVerifier>(
-                       std::make_shared<attest::FileCollateralSource>(
-                           settings.attestation.tdx_collateral_file),
-                       clock));
+    verifiers->Add(attest::EvidenceKind::kTdx, std::make_shared<attest::TdxVerifier>(
+                                                   std::make_shared<attest::FileCollateralSource>(
+                                                       settings.attestation.tdx_collateral_file),
+                                                   clock));
   }
   auto policy = std::make_shared<attest::Policy>();
   policy->require_tdx = settings.attestation.require_tdx;
-  COCOON_ASSIGN_OR_RETURN(policy->accepted_tcb_statuses,
-                          attest::ParseAcceptedTcbStatuses(settings.attestation.accepted_tcb_statuses));
+  COCOON_ASSIGN_OR_RETURN(
+      policy->accepted_tcb_statuses,
+      attest::ParseAcceptedTcbStatuses(settings.attestation.accepted_tcb_statuses));
   COCOON_ASSIGN_OR_RETURN(
       auto workers, ParseHashes(settings.policy.worker_image_hashes, "policy.worker_image_hashes"));
   COCOON_ASSIGN_OR_RETURN(

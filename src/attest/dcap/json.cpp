@@ -2,6 +2,7 @@
 
 #include "attest/dcap/errors.h"
 #include "attest/dcap/openssl.h"
+#include "util/json_depth.h"
 
 namespace cocoon::attest::dcap::json {
 namespace {
@@ -13,30 +14,6 @@ Status Bad(std::string_view what, std::string_view key, std::string_view problem
                    std::string(what) + "." + std::string(key) + " " + std::string(problem));
 }
 
-// Nesting depth of JSON text, counting brackets outside strings.
-int MaxDepth(std::string_view text) {
-  int depth = 0, max = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      max = std::max(max, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return max;
-}
-
 }  // namespace
 
 Result<Json> ParseObject(std::string_view text, size_t max_size, std::string_view what) {
@@ -44,7 +21,7 @@ Result<Json> ParseObject(std::string_view text, size_t max_size, std::string_vie
     return Malformed(tag::kMalformedCollateral,
                      std::string(what) + " is larger than " + std::to_string(max_size) + " bytes");
   }
-  if (MaxDepth(text) > kMaxDepth) {
+  if (JsonNestingDepth(text) > kMaxDepth) {
     return Malformed(tag::kMalformedCollateral, std::string(what) + " is nested too deeply");
   }
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
