@@ -24,7 +24,7 @@ std::string IsoTime(int64_t unix_seconds) {
 }
 
 // Everything `cert inspect` shows, as JSON (the text form is derived from it).
-nlohmann::ordered_json Describe(X509* cert, const ratls::CertificateContents& c, int64_t now) {
+nlohmann::ordered_json Describe(const ratls::CertificateContents& c, int64_t now) {
   nlohmann::ordered_json j;
   j["role"] = attest::RoleName(c.claims.role);
   j["public_key"] = c.key.Hex();
@@ -45,7 +45,6 @@ nlohmann::ordered_json Describe(X509* cert, const ratls::CertificateContents& c,
       j["evidence_signature"] = "INVALID: " + m.status().message();
     }
   }
-  (void)cert;
   return j;
 }
 
@@ -105,7 +104,7 @@ void AddCertCommands(CLI::App& app) {
     auto contents = ratls::ParseCertificate(x->get());
     if (!contents.ok()) Fail(contents.status().WithContext(xa->file));
     SystemClock clock;
-    nlohmann::ordered_json j = Describe(x->get(), *contents, clock.NowUnix());
+    nlohmann::ordered_json j = Describe(*contents, clock.NowUnix());
     int code = 0;
     if (!xa->verify_with.config.empty()) {
       auto role = attest::ParseRole(xa->expect_role.empty()
