@@ -34,6 +34,22 @@ Status CheckTdx(const Policy& policy, const Measurements& m) {
 }  // namespace
 
 Status Policy::Check(Role role, const Measurements* m) const {
+  COCOON_RETURN_IF_ERROR(CheckPlatform(role, m));
+  return CheckImage(role, m);
+}
+
+Status Policy::CheckPlatform(Role role, const Measurements* m) const {
+  auto it = roles.find(role);
+  if (it == roles.end() || m == nullptr || !it->second.attestation_required) return Status::Ok();
+  if (require_tdx && m->kind != EvidenceKind::kTdx) {
+    return PermissionDenied("policy requires TDX attestation, peer presented " +
+                            std::string(EvidenceKindName(m->kind)) + " evidence");
+  }
+  if (m->kind == EvidenceKind::kTdx) return CheckTdx(*this, *m);
+  return Status::Ok();
+}
+
+Status Policy::CheckImage(Role role, const Measurements* m) const {
   auto it = roles.find(role);
   if (it == roles.end()) {
     return PermissionDenied("policy has no entry for role " + std::string(RoleName(role)));
@@ -44,13 +60,6 @@ Status Policy::Check(Role role, const Measurements* m) const {
       return PermissionDenied("a " + std::string(RoleName(role)) + " must present attestation");
     }
     return Status::Ok();
-  }
-  if (require_tdx && m->kind != EvidenceKind::kTdx) {
-    return PermissionDenied("policy requires TDX attestation, peer presented " +
-                            std::string(EvidenceKindName(m->kind)) + " evidence");
-  }
-  if (rp.attestation_required && m->kind == EvidenceKind::kTdx) {
-    COCOON_RETURN_IF_ERROR(CheckTdx(*this, *m));
   }
   if (rp.attestation_required && !rp.allowed_image_hashes.count(m->image_hash)) {
     return PermissionDenied("image hash " + HexEncode(m->image_hash) + " is not allowed for role " +

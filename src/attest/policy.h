@@ -40,7 +40,14 @@ struct Policy {
 
   // OK, or why the measurements are refused for `role`.
   // `measurements` is nullptr when the peer presented no evidence.
+  // Equals CheckPlatform, then CheckImage; the two halves are public so
+  // callers can tell an unacceptable platform from an unlisted image.
   Status Check(Role role, const Measurements* measurements) const;
+  // The evidence kind (TDX where required) and, for TDX, no debug TD and an
+  // accepted TCB status.
+  Status CheckPlatform(Role role, const Measurements* measurements) const;
+  // Attestation present where required, and the image hash allowed.
+  Status CheckImage(Role role, const Measurements* measurements) const;
 };
 
 // The accepted-status set from configuration text (Intel's spellings). Refuses

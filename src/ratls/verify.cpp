@@ -81,7 +81,11 @@ Result<PeerIdentity> VerifyPeerCertificate(X509* cert, const PeerRequirements& r
     return Refuse(ErrorCode::kUnauthenticated, "ratls.evidence_not_bound",
                   "evidence does not bind this certificate's claims");
   }
-  Status s = req.policy->Check(peer.role, &*m);
+  Status platform = req.policy->CheckPlatform(peer.role, &*m);
+  if (!platform.ok()) {
+    return Refuse(platform.code(), "ratls.platform_not_accepted", platform.message());
+  }
+  Status s = req.policy->CheckImage(peer.role, &*m);
   if (!s.ok()) return Refuse(s.code(), "ratls.image_not_allowed", s.message());
   peer.measurements = std::move(*m);
   return peer;

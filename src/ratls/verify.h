@@ -32,7 +32,8 @@ struct PeerIdentity {
 // Checks, in order: Ed25519 key; self-signed; claims and evidence present; no
 // unknown critical extension; validity (≤ 24 h, not expired, not before its
 // start); claims match the certificate (key, expiry); role accepted here;
-// evidence verified, bound to SHA-512(claims) and allowed by policy.
+// evidence verified, bound to SHA-512(claims), its platform accepted by policy
+// (TDX: no debug TD, an accepted TCB status) and its image hash allowed.
 Result<PeerIdentity> VerifyPeerCertificate(X509* cert, const PeerRequirements& requirements);
 
 }  // namespace cocoon::ratls

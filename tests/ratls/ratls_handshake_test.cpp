@@ -258,3 +258,49 @@ TEST_F(RatlsHandshakeTest, RefusesTls12OnlyPeer) {
 
 }  // namespace
 }  // namespace cocoon::ratls
+
+namespace cocoon::ratls {
+namespace {
+
+// A TDX verifier stand-in (test fixture): accepts any quote and reports the
+// measurements it was given, bound to the certificate's claims.
+class FixedTdxVerifier final : public attest::EvidenceVerifier {
+ public:
+  explicit FixedTdxVerifier(attest::Measurements m) : m_(std::move(m)) {}
+  Result<attest::Measurements> Verify(const attest::Evidence&) const override { return m_; }
+
+ private:
+  attest::Measurements m_;
+};
+
+TEST(RatlsPolicyTagTest, DebugTdIsRefusedAsPlatformNotImage) {
+  testing::SimPlatform platform;
+  auto key = crypto::Ed25519PrivateKey::Generate();
+  Claims claims{key.public_key(), attest::Role::kWorker, platform.clock->NowUnix() + 3600, {}};
+  CertificateParts parts;
+  parts.claims = claims.Serialize();
+  parts.evidence = attest::Evidence{attest::EvidenceKind::kTdx, ToBytes("quote")}.Serialize();
+  parts.not_before = platform.clock->NowUnix() - 60;
+  parts.not_after = claims.not_after;
+  auto cert = *BuildCertificate(key, parts);
+
+  attest::Measurements m;
+  m.kind = attest::EvidenceKind::kTdx;
+  m.image_hash = platform.worker_image;  // allowed
+  m.report_data = ReportDataFor(parts.claims);
+  m.tcb_status = "UpToDate";
+  m.details["debug"] = "true";
+  auto requirements = platform.Requirements({attest::Role::kWorker});
+  requirements.verifier = std::make_shared<FixedTdxVerifier>(m);
+  auto debug = VerifyPeerCertificate(cert.x509.get(), requirements);
+  ASSERT_FALSE(debug.ok());
+  EXPECT_TRUE(debug.status().message().starts_with("ratls.platform_not_accepted"))
+      << debug.status().message();
+
+  m.details["debug"] = "false";
+  requirements.verifier = std::make_shared<FixedTdxVerifier>(m);
+  EXPECT_TRUE(VerifyPeerCertificate(cert.x509.get(), requirements).ok());
+}
+
+}  // namespace
+}  // namespace cocoon::ratls
