@@ -9,6 +9,7 @@
 #include "attest/tdx_collateral.h"
 #include "attest/tdx_provider.h"
 #include "attest/tdx_verifier.h"
+#include "node/registry.h"
 
 namespace cocoon::node {
 namespace {
@@ -91,10 +92,17 @@ Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Cloc
   COCOON_ASSIGN_OR_RETURN(
       policy->accepted_tcb_statuses,
       attest::ParseAcceptedTcbStatuses(settings.attestation.accepted_tcb_statuses));
-  COCOON_ASSIGN_OR_RETURN(
-      auto workers, ParseHashes(settings.policy.worker_image_hashes, "policy.worker_image_hashes"));
-  COCOON_ASSIGN_OR_RETURN(
-      auto proxies, ParseHashes(settings.policy.proxy_image_hashes, "policy.proxy_image_hashes"));
+  std::set<attest::ImageHash> workers, proxies;
+  if (!settings.root_config_file.empty()) {
+    COCOON_ASSIGN_OR_RETURN(auto registry, RootConfigFile(settings.root_config_file).Load());
+    workers = std::move(registry.worker_images);
+    proxies = std::move(registry.proxy_images);
+  } else {
+    COCOON_ASSIGN_OR_RETURN(
+        workers, ParseHashes(settings.policy.worker_image_hashes, "policy.worker_image_hashes"));
+    COCOON_ASSIGN_OR_RETURN(
+        proxies, ParseHashes(settings.policy.proxy_image_hashes, "policy.proxy_image_hashes"));
+  }
   policy->roles[attest::Role::kWorker] = {true, std::move(workers)};
   policy->roles[attest::Role::kProxy] = {true, std::move(proxies)};
   policy->roles[attest::Role::kClient] = {false, {}};

@@ -79,6 +79,11 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
     COCOON_ASSIGN_OR_RETURN(s.policy.proxy_image_hashes,
                             StringArray(*p, "proxy_image_hashes", "policy"));
   }
+  s.root_config_file = Resolve(base_dir, t["root_config"].value_or(std::string()));
+  if (!s.root_config_file.empty() &&
+      !(s.policy.worker_image_hashes.empty() && s.policy.proxy_image_hashes.empty())) {
+    return InvalidArgument("set either root_config or [policy] image hashes, not both");
+  }
   if (const toml::table* m = t["measured"].as_table()) {
     std::ostringstream out;
     out << toml::toml_formatter(*m, toml::format_flags::none);

@@ -46,6 +46,9 @@ struct NodeSettings {
   int64_t certificate_validity_seconds = 24 * 3600;
   AttestationSettings attestation;
   PolicySettings policy;
+  // The root-config file (registry.h); when set, allowed image hashes come
+  // from it and [policy] must be empty.
+  std::filesystem::path root_config_file;
   // Canonical text of the [measured] table (empty if none).
   std::string measured_text;
 };

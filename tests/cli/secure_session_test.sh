@@ -71,6 +71,16 @@ printf '[attestation]\nprovider = "magic"\n' > badprovider.toml
 "$COCOON" measure --config badprovider.toml --role worker > out.txt 2>&1
 check "unknown provider is explained" grep -q 'attestation.provider must be' out.txt
 
+# The same trust from a root-config file instead of [policy].
+config worker platform.key 'models = ["m"]' > worker-rc.toml
+sed -i '1i root_config = "root.toml"' worker-rc.toml
+printf 'version = 1\nproxy_image_hashes = ["%s"]\nworker_image_hashes = ["%s"]\n' "$ph" "$wh" > root.toml
+check "worker trusting via root_config gets a verified session" bash -c \
+  "'$COCOON' worker --config worker-rc.toml --proxy 127.0.0.1:$port --once | grep -q 'image hash:    $ph'"
+printf 'version = 2\nproxy_image_hashes = []\n' > root.toml
+check "worker refuses a proxy the root config no longer lists" bash -c \
+  "! '$COCOON' worker --config worker-rc.toml --proxy 127.0.0.1:$port --once 2>/dev/null"
+
 kill -TERM "$proxy_pid"; wait "$proxy_pid"; rc=$?; proxy_pid=
 check "proxy exits cleanly on SIGTERM" test "$rc" = 0
 check "proxy did not crash" bash -c "! grep -qiE 'terminate|segmentation|AddressSanitizer' proxy.log"

@@ -1,0 +1,106 @@
+#include "node/registry.h"
+
+#include <toml++/toml.h>
+#include <sstream>
+
+#include "util/file.h"
+
+namespace cocoon::node {
+namespace {
+
+Status Bad(std::string_view origin, const std::string& what) {
+  return InvalidArgument(std::string(origin) + ": " + what);
+}
+
+Result<std::vector<std::string>> Strings(const toml::table& t, std::string_view key,
+                                         std::string_view origin) {
+  std::vector<std::string> out;
+  const toml::node* n = t.get(key);
+  if (!n) return out;
+  const toml::array* arr = n->as_array();
+  if (!arr) return Bad(origin, std::string(key) + " must be an array of strings");
+  for (const auto& item : *arr) {
+    auto s = item.value<std::string>();
+    if (!s) return Bad(origin, std::string(key) + " must be an array of strings");
+    out.push_back(*s);
+  }
+  return out;
+}
+
+Result<std::set<attest::ImageHash>> Hashes(const toml::table& t, std::string_view key,
+                                           std::string_view origin) {
+  COCOON_ASSIGN_OR_RETURN(auto hex, Strings(t, key, origin));
+  std::set<attest::ImageHash> out;
+  for (const auto& h : hex) {
+    auto bytes = HexDecode(h);
+    if (!bytes.ok() || bytes->size() != 32) {
+      return Bad(origin, std::string(key) + ": \"" + h + "\" is not a 64-digit hex SHA-256");
+    }
+    attest::ImageHash hash;
+    std::copy(bytes->begin(), bytes->end(), hash.begin());
+    out.insert(hash);
+  }
+  return out;
+}
+
+Result<uint64_t> Unsigned(const toml::table& t, std::string_view key, uint64_t fallback,
+                          uint64_t max, std::string_view origin) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  auto v = n->value<int64_t>();
+  if (!v || *v < 0 || static_cast<uint64_t>(*v) > max) {
+    return Bad(origin,
+               std::string(key) + " must be an integer between 0 and " + std::to_string(max));
+  }
+  return static_cast<uint64_t>(*v);
+}
+
+}  // namespace
+
+Result<RegistrySnapshot> ParseRootConfig(std::string_view text, std::string_view origin) {
+  toml::table t;
+  try {
+    t = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << origin << ":" << e.source().begin.line << ": " << e.description();
+    return InvalidArgument(msg.str());
+  }
+  RegistrySnapshot r;
+  COCOON_ASSIGN_OR_RETURN(r.version, Unsigned(t, "version", 0, UINT64_MAX >> 1, origin));
+  COCOON_ASSIGN_OR_RETURN(r.proxy_images, Hashes(t, "proxy_image_hashes", origin));
+  COCOON_ASSIGN_OR_RETURN(r.worker_images, Hashes(t, "worker_image_hashes", origin));
+  COCOON_ASSIGN_OR_RETURN(auto models, Strings(t, "models", origin));
+  r.models.insert(models.begin(), models.end());
+  COCOON_ASSIGN_OR_RETURN(r.proxy_addresses, Strings(t, "proxies", origin));
+  if (const toml::table* p = t["prices"].as_table()) {
+    auto& pr = r.prices;
+    constexpr uint64_t kMaxPrice = uint64_t{1} << 40;  // nanoTON per token: ~1100 TON
+    constexpr uint64_t kMaxMultiplier = 1'000'000;     // 100x
+    COCOON_ASSIGN_OR_RETURN(pr.price_per_token,
+                            Unsigned(*p, "price_per_token", 0, kMaxPrice, origin));
+    COCOON_ASSIGN_OR_RETURN(pr.worker_fee_per_token,
+                            Unsigned(*p, "worker_fee_per_token", 0, kMaxPrice, origin));
+    const std::pair<const char*, uint32_t*> multipliers[] = {
+        {"prompt_multiplier", &pr.prompt_multiplier},
+        {"cached_multiplier", &pr.cached_multiplier},
+        {"completion_multiplier", &pr.completion_multiplier},
+        {"reasoning_multiplier", &pr.reasoning_multiplier}};
+    for (auto [key, field] : multipliers) {
+      COCOON_ASSIGN_OR_RETURN(uint64_t v, Unsigned(*p, key, *field, kMaxMultiplier, origin));
+      if (v == 0) return Bad(origin, std::string("prices.") + key + " must be positive");
+      *field = static_cast<uint32_t>(v);
+    }
+    if (pr.worker_fee_per_token > pr.price_per_token) {
+      return Bad(origin, "prices.worker_fee_per_token must not exceed prices.price_per_token");
+    }
+  }
+  return r;
+}
+
+Result<RegistrySnapshot> RootConfigFile::Load() const {
+  COCOON_ASSIGN_OR_RETURN(std::string text, ReadFile(path_, 4 << 20));
+  return ParseRootConfig(text, path_.string());
+}
+
+}  // namespace cocoon::node
