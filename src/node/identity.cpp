@@ -9,27 +9,10 @@
 #include "attest/tdx_collateral.h"
 #include "attest/tdx_provider.h"
 #include "attest/tdx_verifier.h"
+#include "node/config_values.h"
 #include "node/registry.h"
 
 namespace cocoon::node {
-namespace {
-
-Result<std::set<attest::ImageHash>> ParseHashes(const std::vector<std::string>& hex,
-                                                std::string_view what) {
-  std::set<attest::ImageHash> out;
-  for (const auto& h : hex) {
-    auto bytes = HexDecode(h);
-    if (!bytes.ok() || bytes->size() != 32) {
-      return InvalidArgument(std::string(what) + ": \"" + h + "\" is not a 64-digit hex SHA-256");
-    }
-    attest::ImageHash hash;
-    std::copy(bytes->begin(), bytes->end(), hash.begin());
-    out.insert(hash);
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<attest::ImageHash> MeasureSelf(const NodeSettings& settings) {
   std::string measured = "role = \"" + std::string(attest::RoleName(settings.role)) + "\"\n";
@@ -98,10 +81,10 @@ Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Cloc
     workers = std::move(registry.worker_images);
     proxies = std::move(registry.proxy_images);
   } else {
+    COCOON_ASSIGN_OR_RETURN(workers, ParseImageHashes(settings.policy.worker_image_hashes,
+                                                      "policy.worker_image_hashes"));
     COCOON_ASSIGN_OR_RETURN(
-        workers, ParseHashes(settings.policy.worker_image_hashes, "policy.worker_image_hashes"));
-    COCOON_ASSIGN_OR_RETURN(
-        proxies, ParseHashes(settings.policy.proxy_image_hashes, "policy.proxy_image_hashes"));
+        proxies, ParseImageHashes(settings.policy.proxy_image_hashes, "policy.proxy_image_hashes"));
   }
   policy->roles[attest::Role::kWorker] = {true, std::move(workers)};
   policy->roles[attest::Role::kProxy] = {true, std::move(proxies)};

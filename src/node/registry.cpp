@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 #include <sstream>
 
+#include "node/config_values.h"
 #include "util/file.h"
 
 namespace cocoon::node {
@@ -10,37 +11,6 @@ namespace {
 
 Status Bad(std::string_view origin, const std::string& what) {
   return InvalidArgument(std::string(origin) + ": " + what);
-}
-
-Result<std::vector<std::string>> Strings(const toml::table& t, std::string_view key,
-                                         std::string_view origin) {
-  std::vector<std::string> out;
-  const toml::node* n = t.get(key);
-  if (!n) return out;
-  const toml::array* arr = n->as_array();
-  if (!arr) return Bad(origin, std::string(key) + " must be an array of strings");
-  for (const auto& item : *arr) {
-    auto s = item.value<std::string>();
-    if (!s) return Bad(origin, std::string(key) + " must be an array of strings");
-    out.push_back(*s);
-  }
-  return out;
-}
-
-Result<std::set<attest::ImageHash>> Hashes(const toml::table& t, std::string_view key,
-                                           std::string_view origin) {
-  COCOON_ASSIGN_OR_RETURN(auto hex, Strings(t, key, origin));
-  std::set<attest::ImageHash> out;
-  for (const auto& h : hex) {
-    auto bytes = HexDecode(h);
-    if (!bytes.ok() || bytes->size() != 32) {
-      return Bad(origin, std::string(key) + ": \"" + h + "\" is not a 64-digit hex SHA-256");
-    }
-    attest::ImageHash hash;
-    std::copy(bytes->begin(), bytes->end(), hash.begin());
-    out.insert(hash);
-  }
-  return out;
 }
 
 Result<uint64_t> Unsigned(const toml::table& t, std::string_view key, uint64_t fallback,
@@ -68,11 +38,15 @@ Result<RegistrySnapshot> ParseRootConfig(std::string_view text, std::string_view
   }
   RegistrySnapshot r;
   COCOON_ASSIGN_OR_RETURN(r.version, Unsigned(t, "version", 0, UINT64_MAX >> 1, origin));
-  COCOON_ASSIGN_OR_RETURN(r.proxy_images, Hashes(t, "proxy_image_hashes", origin));
-  COCOON_ASSIGN_OR_RETURN(r.worker_images, Hashes(t, "worker_image_hashes", origin));
-  COCOON_ASSIGN_OR_RETURN(auto models, Strings(t, "models", origin));
+  const std::string where = std::string(origin) + ": ";
+  for (auto [key, field] : {std::pair{"proxy_image_hashes", &r.proxy_images},
+                            std::pair{"worker_image_hashes", &r.worker_images}}) {
+    COCOON_ASSIGN_OR_RETURN(auto hex, ReadStringArray(t, key, where));
+    COCOON_ASSIGN_OR_RETURN(*field, ParseImageHashes(hex, where + key));
+  }
+  COCOON_ASSIGN_OR_RETURN(auto models, ReadStringArray(t, "models", where));
   r.models.insert(models.begin(), models.end());
-  COCOON_ASSIGN_OR_RETURN(r.proxy_addresses, Strings(t, "proxies", origin));
+  COCOON_ASSIGN_OR_RETURN(r.proxy_addresses, ReadStringArray(t, "proxies", where));
   if (const toml::table* p = t["prices"].as_table()) {
     auto& pr = r.prices;
     constexpr uint64_t kMaxPrice = uint64_t{1} << 40;  // nanoTON per token: ~1100 TON

@@ -1,29 +1,12 @@
 #include "node/settings.h"
 
+#include "node/config_values.h"
+
 #include <toml++/toml.h>
 #include <sstream>
 
 namespace cocoon::node {
 namespace {
-
-Result<std::vector<std::string>> StringArray(const toml::table& t, std::string_view key,
-                                             std::string_view where) {
-  std::vector<std::string> out;
-  const toml::node* n = t.get(key);
-  if (!n) return out;
-  const toml::array* arr = n->as_array();
-  if (!arr)
-    return InvalidArgument(std::string(where) + "." + std::string(key) +
-                           " must be an array of strings");
-  for (const auto& item : *arr) {
-    auto s = item.value<std::string>();
-    if (!s)
-      return InvalidArgument(std::string(where) + "." + std::string(key) +
-                             " must be an array of strings");
-    out.push_back(*s);
-  }
-  return out;
-}
 
 std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& p) {
   if (p.empty()) return {};
@@ -61,12 +44,12 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
     s.attestation.platform_key_file =
         Resolve(base_dir, (*a)["platform_key_file"].value_or(std::string())).string();
     COCOON_ASSIGN_OR_RETURN(s.attestation.trusted_platform_keys,
-                            StringArray(*a, "trusted_platform_keys", "attestation"));
+                            ReadStringArray(*a, "trusted_platform_keys", "attestation."));
     s.attestation.require_tdx = (*a)["require_tdx"].value_or(false);
     s.attestation.tdx_collateral_file =
         Resolve(base_dir, (*a)["tdx_collateral_file"].value_or(std::string()));
     COCOON_ASSIGN_OR_RETURN(s.attestation.accepted_tcb_statuses,
-                            StringArray(*a, "accepted_tcb_statuses", "attestation"));
+                            ReadStringArray(*a, "accepted_tcb_statuses", "attestation."));
   }
   if (s.attestation.provider != "sim" && s.attestation.provider != "tdx" &&
       s.attestation.provider != "none") {
@@ -75,9 +58,9 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
   }
   if (const toml::table* p = t["policy"].as_table()) {
     COCOON_ASSIGN_OR_RETURN(s.policy.worker_image_hashes,
-                            StringArray(*p, "worker_image_hashes", "policy"));
+                            ReadStringArray(*p, "worker_image_hashes", "policy."));
     COCOON_ASSIGN_OR_RETURN(s.policy.proxy_image_hashes,
-                            StringArray(*p, "proxy_image_hashes", "policy"));
+                            ReadStringArray(*p, "proxy_image_hashes", "policy."));
   }
   s.root_config_file = Resolve(base_dir, t["root_config"].value_or(std::string()));
   if (!s.root_config_file.empty() &&
