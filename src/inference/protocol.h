@@ -1,0 +1,54 @@
+// The inference protocol's vocabulary (inference.proto): method names, how
+// InferEvents travel as session chunks, and conversions to and from the http
+// module's OpenAI types. Shared by the worker, proxy and client daemons.
+//
+// Thread-safety: pure functions and constants.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http/openai.h"
+#include "inference/inference.pb.h"
+#include "net/session.h"
+#include "util/bytes.h"
+#include "util/status.h"
+
+namespace cocoon::inference {
+
+inline constexpr std::string_view kAnnounceMethod = "worker.announce";
+inline constexpr std::string_view kInferMethod = "infer";
+inline constexpr std::string_view kModelsMethod = "proxy.models";
+inline constexpr std::string_view kAttestationMethod = "proxy.attestation";
+
+// The largest body piece one InferEvent may carry so the event still
+// arrives as one session chunk (net::IncomingStream::Write), with room for
+// the event's own encoding.
+size_t MaxBodyPieceBytes(const net::SessionOptions& options);
+
+std::string EncodeEvent(const InferEvent& event);
+// Parses one session chunk; an error if it is not an InferEvent with a kind.
+Result<InferEvent> DecodeEvent(ByteSpan chunk);
+
+// Reads the next event of an answer stream: nullopt at a clean end of the
+// stream, an error when the stream failed or a chunk does not decode.
+boost::asio::awaitable<Result<std::optional<InferEvent>>> ReadEvent(net::StreamReader& reader);
+
+Endpoint ToProto(http::Endpoint endpoint);
+http::Endpoint FromProto(Endpoint endpoint);
+// The API path of an endpoint ("/v1/chat/completions").
+std::string_view EndpointPath(Endpoint endpoint);
+
+Usage ToProto(const http::Usage& usage);
+http::Usage FromProto(const Usage& usage);
+
+// The value of a Server-Timing header ("backend;dur=12.3, worker;dur=12.9"),
+// durations in milliseconds.
+std::string ServerTimingValue(const google::protobuf::RepeatedPtrField<HopTiming>& timing);
+
+// A tail reporting an answer cut short by `error`.
+ResponseTail FailedTail(const Status& error);
+// The Status a failed tail carries (OK for a complete one).
+Status TailStatus(const ResponseTail& tail);
+
+}  // namespace cocoon::inference
