@@ -61,6 +61,17 @@ TEST(CircuitBreakerTest, HalfOpenLetsExactlyOneTrialThrough) {
   EXPECT_EQ(b.State(later), BreakerState::kHalfOpen);
 }
 
+TEST(CircuitBreakerTest, AbandonedTrialLetsTheNextRequestTry) {
+  CircuitBreaker b(Config());
+  for (int i = 0; i < 3; ++i) Fail(b, T0());
+  TimePoint later = T0() + seconds(1);
+  b.OnRequestStart(later);
+  EXPECT_FALSE(b.AllowsRequest(later));
+  b.OnAbandoned();
+  EXPECT_TRUE(b.AllowsRequest(later));
+  EXPECT_EQ(b.State(later), BreakerState::kHalfOpen);
+}
+
 TEST(CircuitBreakerTest, TrialSuccessClosesAndResetsBackoff) {
   CircuitBreaker b(Config());
   for (int i = 0; i < 3; ++i) Fail(b, T0());

@@ -69,6 +69,20 @@ TEST(WorkerTableTest, FinishWithoutStartIsRefused) {
   EXPECT_EQ(table.Find(1)->in_flight(), 0u);
 }
 
+TEST(WorkerTableTest, AbandonedRequestFreesCapacityWithoutJudgingTheWorker) {
+  WorkerTable table;
+  ASSERT_TRUE(table.Add(1, Info({"m"}, /*capacity=*/1)).ok());
+  double success_before = table.Find(1)->success_rate(T0());
+  ASSERT_TRUE(table.RecordStart(1, T0()).ok());
+  ASSERT_TRUE(table.RecordAbandoned(1).ok());
+  EXPECT_EQ(table.Find(1)->in_flight(), 0u);
+  EXPECT_EQ(table.Find(1)->counters().abandoned, 1u);
+  EXPECT_EQ(table.Find(1)->counters().failures(), 0u);
+  EXPECT_EQ(table.Find(1)->success_rate(T0()), success_before);
+  EXPECT_EQ(table.RecordAbandoned(1).code(), ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(table.RecordStart(1, T0()).ok());
+}
+
 TEST(WorkerTableTest, UpdateKeepsMeasurementsAndInFlight) {
   WorkerTable table;
   ASSERT_TRUE(table.Add(1, Info({"m"}, 4)).ok());

@@ -78,6 +78,8 @@ void CircuitBreaker::OnFailure(TimePoint now) {
   }
 }
 
+void CircuitBreaker::OnAbandoned() { trial_in_flight_ = false; }
+
 void CircuitBreaker::Open(TimePoint now) {
   state_ = BreakerState::kOpen;
   open_until_ = now + backoff_;

@@ -62,6 +62,10 @@ class CircuitBreaker {
   void OnRequestStart(TimePoint now);
   void OnSuccess(TimePoint now);
   void OnFailure(TimePoint now);
+  // The request ended with no verdict on the worker (the client went away):
+  // a half-open trial slot is freed for the next request, nothing else
+  // changes.
+  void OnAbandoned();
 
   uint32_t consecutive_failures() const { return consecutive_failures_; }
   // The backoff of the current (or, when closed, the next) opening.

@@ -35,6 +35,12 @@ void WorkerState::OnSuccess(Duration service_time, TimePoint now) {
   breaker_.OnSuccess(now);
 }
 
+void WorkerState::OnAbandoned() {
+  --in_flight_;
+  ++counters_.abandoned;
+  breaker_.OnAbandoned();
+}
+
 void WorkerState::OnFailure(FailureKind kind, TimePoint now) {
   --in_flight_;
   switch (kind) {

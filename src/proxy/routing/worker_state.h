@@ -42,6 +42,7 @@ struct WorkerCounters {
   uint64_t failures_before_first_token = 0;
   uint64_t failures_after_first_token = 0;
   uint64_t timeouts = 0;
+  uint64_t abandoned = 0;  // the client went away; says nothing about the worker
 
   uint64_t failures() const {
     return failures_before_first_token + failures_after_first_token + timeouts;
@@ -75,6 +76,7 @@ class WorkerState {
   // REQUIRES: in_flight() > 0 (for both).
   void OnSuccess(Duration service_time, TimePoint now);
   void OnFailure(FailureKind kind, TimePoint now);
+  void OnAbandoned();
 
  private:
   WorkerId id_;

@@ -93,6 +93,15 @@ Status WorkerTable::RecordFailure(WorkerId id, FailureKind kind, TimePoint now) 
   return Status::Ok();
 }
 
+Status WorkerTable::RecordAbandoned(WorkerId id) {
+  COCOON_ASSIGN_OR_RETURN(WorkerState * worker, Get(id));
+  if (worker->in_flight() == 0) {
+    return FailedPrecondition(Name(id) + " has no request in flight to abandon");
+  }
+  worker->OnAbandoned();
+  return Status::Ok();
+}
+
 const WorkerState* WorkerTable::Find(WorkerId id) const {
   auto it = workers_.find(id);
   return it == workers_.end() ? nullptr : &it->second;

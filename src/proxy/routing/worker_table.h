@@ -57,6 +57,10 @@ class WorkerTable {
   Status RecordSuccess(WorkerId id, Duration service_time, TimePoint now);
   // The request failed. FailedPrecondition when none is in flight.
   Status RecordFailure(WorkerId id, FailureKind kind, TimePoint now);
+  // The request ended because its client went away: in flight drops, the
+  // worker's measurements and reputation are left alone.
+  // FailedPrecondition when none is in flight.
+  Status RecordAbandoned(WorkerId id);
 
   // nullptr when unknown. Valid until the worker is removed.
   const WorkerState* Find(WorkerId id) const;
