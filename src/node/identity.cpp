@@ -5,14 +5,53 @@
 #include <filesystem>
 
 #include "attest/image.h"
+#include "attest/pccs_collateral.h"
 #include "attest/sim.h"
 #include "attest/tdx_collateral.h"
 #include "attest/tdx_provider.h"
 #include "attest/tdx_verifier.h"
 #include "node/config_values.h"
 #include "node/registry.h"
+#include "util/file.h"
 
 namespace cocoon::node {
+namespace {
+
+// The tdx verifier's collateral: a file when tdx_collateral_file is set, else
+// a PCCS when pccs_url is set, else none (nullptr).
+using CollateralSourcePtr = std::shared_ptr<const attest::TdxCollateralSource>;
+
+Result<CollateralSourcePtr> MakeCollateralSource(const AttestationSettings& a,
+                                                 std::shared_ptr<const Clock> clock) {
+  if (!a.tdx_collateral_file.empty()) {
+    if (!a.pccs_url.empty())
+      spdlog::warn("attestation.tdx_collateral_file is set: pccs_url unused");
+    return CollateralSourcePtr(
+        std::make_shared<attest::FileCollateralSource>(a.tdx_collateral_file));
+  }
+  if (a.pccs_url.empty()) return CollateralSourcePtr();
+  attest::PccsOptions options;
+  options.url = a.pccs_url;
+  options.cache_dir = a.collateral_cache_dir;
+  if (!a.pccs_api_key_file.empty()) {
+    auto key = ReadFile(a.pccs_api_key_file, 4096);
+    if (!key.ok()) return key.status().WithContext("attestation.pccs_api_key_file");
+    const size_t end = key->find_last_not_of(" \t\r\n");
+    options.api_key = end == std::string::npos ? "" : key->substr(0, end + 1);
+    if (options.api_key.empty()) return InvalidArgument("attestation.pccs_api_key_file is empty");
+  }
+  if (a.collateral_cache_dir.empty()) {
+    spdlog::warn(
+        "attestation.collateral_cache_dir is not set: PCCS collateral is cached in memory "
+        "only");
+  }
+  COCOON_ASSIGN_OR_RETURN(
+      auto source, attest::PccsCollateralSource::Create(
+                       std::move(options), attest::MakeCurlPccsFetcher({a.pccs_ca_file}), clock));
+  return CollateralSourcePtr(std::move(source));
+}
+
+}  // namespace
 
 Result<attest::ImageHash> MeasureSelf(const NodeSettings& settings) {
   std::string measured = "role = \"" + std::string(attest::RoleName(settings.role)) + "\"\n";
@@ -64,11 +103,14 @@ Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Cloc
     verifiers->Add(attest::EvidenceKind::kSim,
                    std::make_shared<attest::SimVerifier>(std::move(platform_keys)));
   }
-  if (!settings.attestation.tdx_collateral_file.empty()) {
-    verifiers->Add(attest::EvidenceKind::kTdx, std::make_shared<attest::TdxVerifier>(
-                                                   std::make_shared<attest::FileCollateralSource>(
-                                                       settings.attestation.tdx_collateral_file),
-                                                   clock));
+  COCOON_ASSIGN_OR_RETURN(auto collateral, MakeCollateralSource(settings.attestation, clock));
+  if (collateral) {
+    verifiers->Add(attest::EvidenceKind::kTdx,
+                   std::make_shared<attest::TdxVerifier>(std::move(collateral), clock));
+  } else if (settings.attestation.require_tdx) {
+    return InvalidArgument(
+        "attestation.require_tdx needs TDX collateral: set attestation.pccs_url (with "
+        "collateral_cache_dir) or attestation.tdx_collateral_file");
   }
   auto policy = std::make_shared<attest::Policy>();
   policy->require_tdx = settings.attestation.require_tdx;

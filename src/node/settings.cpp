@@ -48,6 +48,12 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
     s.attestation.require_tdx = (*a)["require_tdx"].value_or(false);
     s.attestation.tdx_collateral_file =
         Resolve(base_dir, (*a)["tdx_collateral_file"].value_or(std::string()));
+    s.attestation.pccs_url = (*a)["pccs_url"].value_or(std::string());
+    s.attestation.collateral_cache_dir =
+        Resolve(base_dir, (*a)["collateral_cache_dir"].value_or(std::string()));
+    s.attestation.pccs_ca_file = Resolve(base_dir, (*a)["pccs_ca_file"].value_or(std::string()));
+    s.attestation.pccs_api_key_file =
+        Resolve(base_dir, (*a)["pccs_api_key_file"].value_or(std::string()));
     COCOON_ASSIGN_OR_RETURN(s.attestation.accepted_tcb_statuses,
                             ReadStringArray(*a, "accepted_tcb_statuses", "attestation."));
   }

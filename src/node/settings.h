@@ -30,6 +30,12 @@ struct AttestationSettings {
   bool require_tdx = false;
   // tdx verifier: collateral (PCCS JSON) for offline verification.
   std::filesystem::path tdx_collateral_file;
+  // tdx verifier, when tdx_collateral_file is not set: collateral from a PCCS
+  // (or Intel's PCS) with an on-disk cache (attest/pccs_collateral.h).
+  std::string pccs_url;
+  std::filesystem::path collateral_cache_dir;
+  std::filesystem::path pccs_ca_file;       // trust anchors for the PCCS's TLS certificate
+  std::filesystem::path pccs_api_key_file;  // sent as Ocp-Apim-Subscription-Key
   // TDX TCB statuses accepted besides UpToDate (Intel's spellings).
   std::vector<std::string> accepted_tcb_statuses;
 };
