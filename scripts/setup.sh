@@ -11,7 +11,7 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
   clang-14 libclang-rt-14-dev clang-format-14
-  libcurl4-openssl-dev curl
+  libcurl4-openssl-dev curl python3
 )
 
 # Node.js runs the contract tests and the TON vector generator. Machines

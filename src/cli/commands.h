@@ -11,5 +11,6 @@ void AddMeasureCommand(CLI::App& app);
 void AddCertCommands(CLI::App& app);
 void AddProxyCommand(CLI::App& app);
 void AddWorkerCommand(CLI::App& app);
+void AddClientCommand(CLI::App& app);
 
 }  // namespace cocoon::cli

@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   CLI::App app{
       "Cocoon: confidential AI inference on TON.\n"
-      "Daemons: worker, proxy. Operator tools: key, measure, cert, attest, ton."};
+      "Daemons: worker, proxy, client. Operator tools: key, measure, cert, attest, ton."};
   app.require_subcommand(1);
   (void)cocoon::SetupLogging("info");
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   cocoon::cli::AddCertCommands(app);
   cocoon::cli::AddProxyCommand(app);
   cocoon::cli::AddWorkerCommand(app);
+  cocoon::cli::AddClientCommand(app);
   cocoon::cli::AddAttestCommands(app);
   cocoon::cli::AddTonCommands(app);
   try {

@@ -8,7 +8,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "net/address.h"
+#include "node/registry.h"
 #include "node/settings.h"
+
+namespace toml {
+inline namespace v3 {
+class table;
+}
+}  // namespace toml
 
 namespace cocoon::cli {
 
@@ -28,5 +36,29 @@ struct LoadedNode {
 
 // Throws CommandFailed with a clear message on any error.
 LoadedNode LoadNode(const NodeFlags& flags, attest::Role role);
+
+// Reads the keys of one [section] of a daemon's file; a value of the wrong
+// type or out of range throws CommandFailed naming the section and key.
+class SectionReader {
+ public:
+  SectionReader(const toml::table& root, std::string section);
+  std::string String(std::string_view key, std::string fallback) const;
+  uint64_t Uint(std::string_view key, uint64_t fallback, uint64_t max) const;
+  bool Bool(std::string_view key, bool fallback) const;
+  std::vector<std::string> Strings(std::string_view key) const;
+  // The section itself, or nullptr when the file has none.
+  const toml::table* table() const { return table_; }
+
+ private:
+  [[noreturn]] void Bad(std::string_view key, std::string_view what) const;
+  const toml::table* table_;
+  std::string section_;
+};
+
+// The registry named by root_config, or nullopt when the node has none.
+std::optional<node::RegistrySnapshot> LoadRegistry(const node::NodeSettings& settings);
+
+// host:port, or CommandFailed naming `what`.
+net::HostPort ParseAddress(const std::string& text, std::string_view what);
 
 }  // namespace cocoon::cli

@@ -10,15 +10,6 @@
 #include "proxy/proxy_server.h"
 
 namespace cocoon::cli {
-namespace {
-
-net::HostPort ParseAddress(const std::string& text, const char* what) {
-  auto hp = net::ParseHostPort(text);
-  if (!hp.ok()) Fail(hp.status().WithContext(what));
-  return *hp;
-}
-
-}  // namespace
 
 void AddProxyCommand(CLI::App& app) {
   struct Args {
@@ -34,16 +25,21 @@ void AddProxyCommand(CLI::App& app) {
                   "host:port for clients (overrides [proxy] clients_listen)");
   cmd->callback([a] {
     auto loaded = LoadNode(a->node, attest::Role::kProxy);
-    const toml::table& t = *loaded.table;
+    SectionReader section(*loaded.table, "proxy");
     proxy::ProxyServerOptions options;
     options.workers_listen =
-        ParseAddress(a->workers_listen.value_or(
-                         t["proxy"]["workers_listen"].value_or(std::string("127.0.0.1:9301"))),
+        ParseAddress(a->workers_listen.value_or(section.String("workers_listen", "127.0.0.1:9301")),
                      "workers_listen");
     options.clients_listen =
-        ParseAddress(a->clients_listen.value_or(
-                         t["proxy"]["clients_listen"].value_or(std::string("127.0.0.1:9302"))),
+        ParseAddress(a->clients_listen.value_or(section.String("clients_listen", "127.0.0.1:9302")),
                      "clients_listen");
+    options.relay.max_attempts = static_cast<uint32_t>(section.Uint("max_attempts", 3, 10));
+    options.relay.first_token_timeout =
+        std::chrono::milliseconds(section.Uint("first_token_timeout_ms", 120000, 3600000));
+    options.relay.max_tokens = static_cast<int64_t>(section.Uint("max_tokens", 0, 1 << 24));
+    options.max_requests_per_client =
+        static_cast<uint32_t>(section.Uint("max_requests_per_client", 256, 1 << 20));
+    if (auto registry = LoadRegistry(loaded.settings)) options.allowed_models = registry->models;
 
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
     boost::asio::io_context io;

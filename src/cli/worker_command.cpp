@@ -9,6 +9,9 @@
 #include "cli/daemon_runtime.h"
 #include "cli/node_config.h"
 #include "cli/report.h"
+#include "util/file.h"
+#include "worker/backend_forwarder.h"
+#include "worker/backend_health.h"
 #include "worker/worker_node.h"
 
 namespace cocoon::cli {
@@ -26,67 +29,128 @@ void PrintProbe(const net::HostPort& proxy, const worker::ProbeResult& r) {
   std::cout << "  ping round trip: " << r.round_trip.count() << " us\n";
 }
 
+int ProbeAll(const std::vector<net::HostPort>& proxies, std::shared_ptr<ratls::TlsContext> tls) {
+  boost::asio::io_context io;
+  int failures = 0;
+  for (const auto& proxy : proxies) {
+    boost::asio::co_spawn(
+        io,
+        [&, proxy]() -> boost::asio::awaitable<void> {
+          auto r = co_await worker::ProbeProxy(proxy, tls, net::SessionOptions{});
+          if (!r.ok()) {
+            ++failures;
+            std::cerr << "proxy " << proxy.ToString() << " refused: " << r.status().message()
+                      << "\n";
+            co_return;
+          }
+          PrintProbe(proxy, *r);
+        },
+        boost::asio::detached);
+  }
+  io.run();
+  return failures;
+}
+
 }  // namespace
 
 void AddWorkerCommand(CLI::App& app) {
   struct Args {
     NodeFlags node;
     std::vector<std::string> proxies;
+    std::optional<std::string> backend;
     bool once = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("worker", "Run a worker: connect to proxies over RA-TLS");
+  auto* cmd = app.add_subcommand("worker",
+                                 "Run a worker: serve an inference backend to proxies over RA-TLS");
   AddNodeFlags(cmd, a->node);
   cmd->add_option("--proxy", a->proxies,
                   "Proxy host:port, repeatable (overrides [worker] proxies)");
+  cmd->add_option("--backend", a->backend,
+                  "OpenAI-compatible backend URL, e.g. http://127.0.0.1:8000 (overrides "
+                  "[worker] backend)");
   cmd->add_flag("--once", a->once,
                 "Connect to each proxy once, print what was verified, and exit (1 if any failed)");
   cmd->callback([a] {
     auto loaded = LoadNode(a->node, attest::Role::kWorker);
+    SectionReader section(*loaded.table, "worker");
     std::vector<std::string> addresses = a->proxies;
-    if (addresses.empty()) {
-      if (const toml::array* arr = (*loaded.table)["worker"]["proxies"].as_array()) {
-        for (const auto& v : *arr) addresses.push_back(v.value_or(std::string()));
-      }
-    }
+    if (addresses.empty()) addresses = section.Strings("proxies");
     if (addresses.empty())
       Fail(InvalidArgument("no proxies: set [worker] proxies or pass --proxy"));
     worker::WorkerNodeOptions options;
-    for (const auto& text : addresses) {
-      auto hp = net::ParseHostPort(text);
-      if (!hp.ok()) Fail(hp.status());
-      options.proxies.push_back(*hp);
-    }
+    for (const auto& text : addresses) options.proxies.push_back(ParseAddress(text, "proxy"));
 
-    auto rt = DaemonRuntime::Create(std::move(loaded.settings));
-    boost::asio::io_context io;
-    auto tls = rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy});
     if (a->once) {
-      int failures = 0;
-      for (const auto& proxy : options.proxies) {
-        boost::asio::co_spawn(
-            io,
-            [&, proxy]() -> boost::asio::awaitable<void> {
-              auto r = co_await worker::ProbeProxy(proxy, tls, options.session);
-              if (!r.ok()) {
-                ++failures;
-                std::cerr << "proxy " << proxy.ToString() << " refused: " << r.status().message()
-                          << "\n";
-                co_return;
-              }
-              PrintProbe(proxy, *r);
-            },
-            boost::asio::detached);
-      }
-      io.run();
+      auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+      int failures =
+          ProbeAll(options.proxies, rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy}));
       if (failures)
         throw CommandFailed(std::to_string(failures) + " proxy connection(s) failed", 1);
       return;
     }
-    worker::WorkerNode node(io.get_executor(), options, tls);
+
+    std::string backend_text = a->backend.value_or(section.String("backend", ""));
+    if (backend_text.empty())
+      Fail(InvalidArgument("no backend: set [worker] backend or pass --backend"));
+    auto backend_url = http::ParseHttpUrl(backend_text);
+    if (!backend_url.ok()) Fail(backend_url.status().WithContext("[worker] backend"));
+    worker::BackendOptions backend;
+    backend.base_url = *backend_url;
+    if (std::string key_file = section.String("backend_api_key_file", ""); !key_file.empty()) {
+      auto key = ReadFile(key_file);
+      if (!key.ok()) Fail(key.status().WithContext("[worker] backend_api_key_file"));
+      backend.api_key = *key;
+      while (!backend.api_key.empty() &&
+             std::isspace(static_cast<unsigned char>(backend.api_key.back())))
+        backend.api_key.pop_back();
+    }
+    std::vector<std::string> models = section.Strings("models");
+    if (models.empty()) Fail(InvalidArgument("[worker] models must name at least one model"));
+    for (const auto& m : models) options.announce.add_models(m);
+    options.announce.set_price_coefficient(
+        static_cast<uint32_t>(section.Uint("price_coefficient", 1000, 1000000)));
+    options.announce.set_max_concurrent(
+        static_cast<uint32_t>(section.Uint("max_concurrent", 8, 100000)));
+    if (options.announce.max_concurrent() == 0)
+      Fail(InvalidArgument("[worker] max_concurrent must be at least 1"));
+    options.announce.set_name(section.String("name", "worker"));
+    auto health_interval =
+        std::chrono::milliseconds(section.Uint("health_interval_ms", 5000, 3600000));
+
+    auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    boost::asio::io_context io;
+    auto forwarder = std::make_shared<worker::BackendForwarder>(io.get_executor(), backend);
+    worker::WorkerNode node(
+        io.get_executor(), options, rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy}),
+        [forwarder](const inference::InferRequest& request,
+                    std::function<boost::asio::awaitable<Status>(inference::InferEvent)> sink,
+                    size_t max_piece, std::shared_ptr<http::CancelSignal> cancel) {
+          return forwarder->Forward(request, std::move(sink), max_piece, std::move(cancel));
+        });
+    worker::BackendHealthOptions health_options;
+    health_options.interval = health_interval;
+    health_options.api_key = backend.api_key;
+    worker::BackendHealthChecker health(io.get_executor(), backend.base_url, health_options,
+                                        [&node](bool healthy, std::string reason) {
+                                          if (healthy) {
+                                            spdlog::info("backend healthy");
+                                          } else {
+                                            spdlog::warn("backend unhealthy: {}", reason);
+                                          }
+                                          node.SetHealthy(healthy);
+                                        });
+    health.Start();
     node.Start();
+    spdlog::info("worker \"{}\": backend {}, {} model(s), coefficient {}, capacity {}",
+                 options.announce.name(), backend_text, models.size(),
+                 options.announce.price_coefficient(), options.announce.max_concurrent());
     rt.Run(
-        io, [] {}, [&] { node.Stop(); });
+        io, [&] { node.SetTlsContext(rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy})); },
+        [&] {
+          health.Stop();
+          node.Stop();
+        });
   });
 }
 

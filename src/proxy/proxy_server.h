@@ -1,6 +1,13 @@
-// The proxy daemon's network face: one RA-TLS listener for workers and one for
-// clients; each accepted peer is verified in the handshake and then served
-// over a multiplexed session.
+// The proxy daemon's network face: one RA-TLS listener for workers and one
+// for clients; each accepted peer is verified in the handshake and then
+// served over a multiplexed session (DESIGN.md §1, §4).
+//
+// Workers announce what they serve ("worker.announce") and become routable;
+// clients send "infer" requests, relayed to a worker (request_relay.h), and
+// ask for the live model list ("proxy.models") and the workers' attestation
+// ("proxy.attestation"). Each client connection may have at most
+// max_requests_per_client requests in flight; more are refused with
+// kResourceExhausted (the API's 429).
 //
 // Threading: runs on one executor (the daemon's io_context); not thread-safe.
 #pragma once
@@ -9,9 +16,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <map>
 #include <memory>
+#include <set>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "net/address.h"
 #include "net/connect.h"
+#include "proxy/request_relay.h"
+#include "proxy/worker_pool.h"
 
 namespace cocoon::proxy {
 
@@ -19,6 +31,24 @@ struct ProxyServerOptions {
   net::HostPort workers_listen{"127.0.0.1", 0};
   net::HostPort clients_listen{"127.0.0.1", 0};
   net::SessionOptions session;
+  RelayOptions relay;  // relay.session is set from `session`
+  uint32_t max_requests_per_client = 256;
+  std::set<std::string> allowed_models;  // from the registry; empty: any
+  routing::WorkerStatsConfig worker_stats;
+  uint64_t routing_seed = 0;  // 0: random
+};
+
+// Totals since start, for /stats and /metrics.
+struct ProxyCounters {
+  uint64_t requests = 0;
+  uint64_t completed = 0;
+  uint64_t incomplete = 0;
+  uint64_t cancelled = 0;
+  uint64_t refused = 0;
+  uint64_t retries = 0;  // attempts beyond the first
+  uint64_t over_client_limit = 0;
+  uint64_t workers_refused = 0;  // handshakes refused (attestation, policy)
+  uint64_t clients_refused = 0;
 };
 
 class ProxyServer {
@@ -40,26 +70,48 @@ class ProxyServer {
                       std::shared_ptr<ratls::TlsContext> client_tls);
   void Stop();
 
-  size_t connected_workers() const { return workers_.size(); }
+  // Runs after every request (for metrics); never sees request content.
+  void SetObserver(RelayObserver observer) { observer_ = std::move(observer); }
+
+  size_t connected_workers() const { return pool_.size(); }
   size_t connected_clients() const { return clients_.size(); }
+  size_t requests_in_flight() const { return in_flight_; }
+  const ProxyCounters& counters() const { return counters_; }
+  const WorkerPool& pool() const { return pool_; }
+  // Workers, clients and counters as JSON (no secrets, no request content).
+  nlohmann::json Stats() const;
 
  private:
-  struct Peer {
+  struct Client {
     net::SessionPtr session;
     ratls::PeerIdentity identity;
+    std::string remote;
+    uint32_t in_flight = 0;
+  };
+  // Filled once the handshake is done; request handlers look it up.
+  struct PeerSlot {
+    bool worker = false;
+    uint64_t id = 0;
   };
 
   boost::asio::awaitable<void> AcceptLoop(boost::asio::ip::tcp::acceptor& acceptor, bool workers);
   boost::asio::awaitable<void> Serve(boost::asio::ip::tcp::socket socket,
                                      std::shared_ptr<ratls::TlsContext> tls, bool workers);
-  boost::asio::awaitable<void> Handle(net::IncomingStream stream);
+  boost::asio::awaitable<void> Handle(std::shared_ptr<PeerSlot> peer, net::IncomingStream stream);
+  boost::asio::awaitable<void> HandleWorker(uint64_t id, net::IncomingStream stream);
+  boost::asio::awaitable<void> HandleClient(uint64_t id, net::IncomingStream stream);
+  boost::asio::awaitable<void> Infer(uint64_t client_id, net::IncomingStream stream);
 
   boost::asio::any_io_executor executor_;
   ProxyServerOptions options_;
   std::shared_ptr<ratls::TlsContext> worker_tls_, client_tls_;
   boost::asio::ip::tcp::acceptor worker_acceptor_, client_acceptor_;
-  std::map<uint64_t, Peer> workers_, clients_;
-  uint64_t next_peer_id_ = 1;
+  WorkerPool pool_;
+  std::map<uint64_t, Client> clients_;
+  uint64_t next_client_id_ = 1;
+  size_t in_flight_ = 0;
+  ProxyCounters counters_;
+  RelayObserver observer_;
   bool stopped_ = false;
 };
 

@@ -7,6 +7,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include "inference/protocol.h"
 
 namespace cocoon::worker {
 
@@ -15,7 +18,8 @@ namespace asio = boost::asio;
 asio::awaitable<Result<ProbeResult>> ProbeProxy(const net::HostPort& proxy,
                                                 std::shared_ptr<ratls::TlsContext> tls,
                                                 net::SessionOptions options) {
-  auto secure = co_await net::DialSecure(proxy, std::move(tls), options, nullptr);
+  net::RequestHandler no_requests;
+  auto secure = co_await net::DialSecure(proxy, std::move(tls), options, no_requests);
   if (!secure.ok()) co_return secure.status();
   auto start = std::chrono::steady_clock::now();
   auto pong = co_await secure->session->Call("ping", {});
@@ -27,52 +31,212 @@ asio::awaitable<Result<ProbeResult>> ProbeProxy(const net::HostPort& proxy,
 }
 
 WorkerNode::WorkerNode(asio::any_io_executor executor, WorkerNodeOptions options,
-                       std::shared_ptr<ratls::TlsContext> tls)
-    : executor_(executor), options_(std::move(options)), tls_(std::move(tls)) {}
+                       std::shared_ptr<ratls::TlsContext> tls, InferenceHandler handler)
+    : executor_(executor),
+      options_(std::move(options)),
+      tls_(std::make_shared<std::shared_ptr<ratls::TlsContext>>(std::move(tls))),
+      handler_(std::move(handler)),
+      announce_(options_.announce) {
+  announce_.set_enabled(true);
+  announce_.set_healthy(true);
+}
 
 void WorkerNode::Start() {
-  for (const auto& p : options_.proxies) asio::co_spawn(executor_, Maintain(p), asio::detached);
+  net::PersistentLinkOptions link_options;
+  link_options.session = options_.session;
+  link_options.reconnect_min = options_.reconnect_min;
+  link_options.reconnect_max = options_.reconnect_max;
+  for (const auto& proxy : options_.proxies) {
+    auto link = std::make_shared<net::PersistentLink>(
+        executor_, proxy, [tls = tls_] { return *tls; }, link_options,
+        [this](net::IncomingStream s) { return Serve(std::move(s)); },
+        [this, proxy](const net::SecureSession& secure) -> asio::awaitable<Status> {
+          Status announced = co_await Announce(secure.session);
+          if (!announced.ok())
+            co_return announced.WithContext("proxy " + proxy.ToString() +
+                                            " refused this worker's announcement");
+          spdlog::info("connected to proxy {}: image {} ({}); announced {} model(s)",
+                       proxy.ToString(),
+                       secure.peer.measurements ? HexEncode(secure.peer.measurements->image_hash)
+                                                : std::string("none"),
+                       secure.peer.measurements ? secure.peer.measurements->tcb_status : "",
+                       announce_.models_size());
+          co_return Status::Ok();
+        });
+    links_.push_back(link);
+    link->Start();
+  }
 }
 
 void WorkerNode::Stop() {
   stopped_ = true;
-  for (auto& s : sessions_) s->Close(Unavailable("worker is shutting down"));
+  for (auto& link : links_) link->Stop(Unavailable("worker is shutting down"));
 }
 
-asio::awaitable<void> WorkerNode::Maintain(net::HostPort proxy) {
-  auto backoff = options_.reconnect_min;
-  asio::steady_timer timer(executor_);
-  while (!stopped_) {
-    auto secure = co_await net::DialSecure(proxy, tls_, options_.session, nullptr);
-    if (secure.ok()) {
-      backoff = options_.reconnect_min;
-      ++connected_;
-      spdlog::info("connected to proxy {}: image {} ({})", proxy.ToString(),
-                   HexEncode(secure->peer.measurements->image_hash),
-                   secure->peer.measurements->tcb_status);
-      auto session = secure->session;
-      sessions_.push_back(session);
-      bool closed = false;
-      session->OnClose([&closed, &timer](const Status&) {
-        closed = true;
-        timer.cancel();
-      });
-      while (!closed) {
-        timer.expires_after(std::chrono::hours(1));
-        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      }
-      --connected_;
-      std::erase(sessions_, session);
-      spdlog::warn("lost proxy {}: {}", proxy.ToString(), session->close_reason().message());
-    } else {
-      spdlog::warn("cannot connect to proxy {}: {} (retrying in {} ms)", proxy.ToString(),
-                   secure.status().message(), backoff.count());
-    }
-    if (stopped_) break;
-    timer.expires_after(backoff);
-    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    backoff = std::min(backoff * 2, options_.reconnect_max);
+size_t WorkerNode::connected_proxies() const {
+  size_t n = 0;
+  for (const auto& link : links_) n += link->session() != nullptr;
+  return n;
+}
+
+void WorkerNode::SetEnabled(bool enabled) {
+  if (announce_.enabled() == enabled) return;
+  announce_.set_enabled(enabled);
+  spdlog::info("worker {} by its operator", enabled ? "enabled" : "disabled");
+  AnnounceToAll();
+}
+
+void WorkerNode::SetHealthy(bool healthy) {
+  if (announce_.healthy() == healthy) return;
+  announce_.set_healthy(healthy);
+  AnnounceToAll();
+}
+
+void WorkerNode::AnnounceToAll() {
+  for (const auto& link : links_) {
+    if (!link->session()) continue;
+    asio::co_spawn(
+        executor_,
+        [this, session = link->session()]() -> asio::awaitable<void> {
+          Status s = co_await Announce(session);
+          if (!s.ok()) spdlog::warn("announcement refused: {}", s.ToString());
+        },
+        asio::detached);
   }
+}
+
+asio::awaitable<Status> WorkerNode::Announce(net::SessionPtr session) {
+  std::string encoded = announce_.SerializeAsString();
+  auto reply = co_await session->Call(inference::kAnnounceMethod, AsBytes(encoded));
+  if (!reply.ok()) co_return reply.status();
+  inference::AnnounceAck ack;
+  if (!ack.ParseFromArray(reply->data(), static_cast<int>(reply->size())))
+    co_return ProtocolError("the proxy's announce acknowledgement does not parse");
+  co_return Status::Ok();
+}
+
+asio::awaitable<void> WorkerNode::Serve(net::IncomingStream stream) {
+  if (stream.method() == "ping") {
+    (void)co_await stream.Write(AsBytes("pong"));
+    (void)stream.Finish();
+    co_return;
+  }
+  if (stream.method() == inference::kInferMethod) {
+    co_await Infer(std::move(stream));
+    co_return;
+  }
+  (void)stream.Fail(NotFound("unknown method \"" + stream.method() + "\" for a worker"));
+}
+
+asio::awaitable<void> WorkerNode::Infer(net::IncomingStream stream) {
+  ++counters_.requests;
+  auto refuse = [&](const Status& why) {
+    ++counters_.failed;
+    (void)stream.Fail(why);
+  };
+  inference::InferRequest request;
+  const Bytes& payload = stream.payload();
+  if (!request.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    refuse(InvalidArgument("infer: the request does not parse"));
+    co_return;
+  }
+  if (!announce_.enabled()) {
+    refuse(Unavailable("this worker is disabled by its operator"));
+    co_return;
+  }
+  if (!announce_.healthy()) {
+    refuse(Unavailable("this worker's backend is unhealthy"));
+    co_return;
+  }
+  if (std::find(announce_.models().begin(), announce_.models().end(), request.model()) ==
+      announce_.models().end()) {
+    refuse(NotFound("this worker does not serve model \"" + request.model() + "\""));
+    co_return;
+  }
+  if (in_flight_ >= announce_.max_concurrent()) {
+    ++counters_.over_capacity;
+    refuse(ResourceExhausted("this worker is at capacity (" +
+                             std::to_string(announce_.max_concurrent()) + " requests)"));
+    co_return;
+  }
+  ++in_flight_;
+  auto cancel = http::CancelSignal::Create();
+  stream.OnCancel([cancel](const Status&) { cancel->Cancel(); });
+  const auto started = std::chrono::steady_clock::now();
+  bool head_sent = false;
+  std::function<asio::awaitable<Status>(inference::InferEvent)> sink =
+      [&stream, &head_sent, started](inference::InferEvent event) -> asio::awaitable<Status> {
+    if (event.has_head()) {
+      head_sent = true;
+      auto* hop = event.mutable_head()->add_timing();
+      hop->set_hop("worker");
+      hop->set_micros(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::steady_clock::now() - started)
+                                                .count()));
+    } else if (event.has_tail()) {
+      auto* hop = event.mutable_tail()->add_timing();
+      hop->set_hop("worker");
+      hop->set_micros(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::steady_clock::now() - started)
+                                                .count()));
+    }
+    std::string encoded = inference::EncodeEvent(event);
+    co_return co_await stream.Write(AsBytes(encoded));
+  };
+  Status served =
+      co_await handler_(request, sink, inference::MaxBodyPieceBytes(options_.session), cancel);
+  --in_flight_;
+  if (cancel->cancelled()) {
+    ++counters_.cancelled;
+    (void)stream.Fail(Cancelled("cancelled by the proxy"));
+  } else if (!served.ok()) {
+    if (head_sent) {
+      // The handler broke its contract or the stream failed mid-answer.
+      inference::InferEvent tail;
+      *tail.mutable_tail() = inference::FailedTail(served);
+      (void)co_await sink(tail);
+      (void)stream.Finish();
+      ++counters_.completed;
+    } else {
+      refuse(served);
+      spdlog::warn("request {} failed before its answer: {}", request.request_id(),
+                   served.ToString());
+    }
+  } else {
+    ++counters_.completed;
+    (void)stream.Finish();
+  }
+}
+
+nlohmann::json WorkerNode::Stats() const {
+  nlohmann::json proxies = nlohmann::json::array();
+  for (const auto& link : links_) {
+    nlohmann::json p = {{"address", link->address().ToString()},
+                        {"connected", link->session() != nullptr}};
+    if (link->session()) {
+      p["key"] = link->peer().key.Hex();
+      if (link->peer().measurements)
+        p["image_hash"] = HexEncode(link->peer().measurements->image_hash);
+    } else if (!link->last_error().ok()) {
+      p["last_error"] = link->last_error().message();
+    }
+    proxies.push_back(std::move(p));
+  }
+  std::vector<std::string> models(announce_.models().begin(), announce_.models().end());
+  return {{"name", announce_.name()},
+          {"models", models},
+          {"price_coefficient", announce_.price_coefficient()},
+          {"max_concurrent", announce_.max_concurrent()},
+          {"enabled", announce_.enabled()},
+          {"healthy", announce_.healthy()},
+          {"in_flight", in_flight_},
+          {"proxies", proxies},
+          {"requests",
+           {{"total", counters_.requests},
+            {"completed", counters_.completed},
+            {"failed", counters_.failed},
+            {"cancelled", counters_.cancelled},
+            {"over_capacity", counters_.over_capacity}}}};
 }
 
 }  // namespace cocoon::worker

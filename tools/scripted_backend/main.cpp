@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
                  "close the connection after this many chunks (-1: off)")
       ->capture_default_str();
   app.add_flag("--hang", o.hang, "read completion requests and never answer");
+  app.add_flag("--deterministic", o.deterministic,
+               "same id and created time in every answer (for byte-for-byte comparisons)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);

@@ -171,9 +171,10 @@ class CompletionHandler {
     usage.cached_tokens = o.cached_tokens;
     usage.reasoning_tokens = o.reasoning_tokens;
     const bool chat = endpoint_ == http::Endpoint::kChatCompletions;
-    const std::string id = std::string(chat ? "chatcmpl-scripted-" : "cmpl-scripted-") +
-                           std::to_string(state_->next_id++);
-    const int64_t created = NowUnix();
+    const std::string id =
+        std::string(chat ? "chatcmpl-scripted-" : "cmpl-scripted-") +
+        (o.deterministic ? std::string("fixed") : std::to_string(state_->next_id++));
+    const int64_t created = o.deterministic ? 1700000000 : NowUnix();
     const char* finish = cut ? "length" : "stop";
 
     if (!req.stream) {

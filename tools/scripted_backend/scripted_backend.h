@@ -53,6 +53,9 @@ struct ScriptedBackendOptions {
   bool fail_models = false;  // with fail_status: /v1/models fails too
   int drop_after = -1;       // >= 0: close the connection after that many chunks
   bool hang = false;         // completions are read and never answered
+  // Every answer carries the same id and created time, so answers can be
+  // compared byte for byte (through the network vs direct).
+  bool deterministic = false;
 };
 
 struct ScriptedBackendStats {
