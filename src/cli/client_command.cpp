@@ -1,6 +1,9 @@
 #include <spdlog/spdlog.h>
 #include <toml++/toml.h>
 
+#include <nlohmann/json.hpp>
+
+#include "cli/admin_port.h"
 #include "cli/commands.h"
 #include "cli/daemon_runtime.h"
 #include "cli/node_config.h"
@@ -45,7 +48,7 @@ void AddClientCommand(CLI::App& app) {
   struct Args {
     NodeFlags node;
     std::vector<std::string> proxies;
-    std::optional<std::string> listen;
+    std::optional<std::string> listen, admin_listen;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
@@ -54,6 +57,8 @@ void AddClientCommand(CLI::App& app) {
   cmd->add_option("--proxy", a->proxies,
                   "Proxy host:port, repeatable (overrides [client] proxies)");
   cmd->add_option("--listen", a->listen, "host:port of the API (overrides [client] listen)");
+  cmd->add_option("--admin-listen", a->admin_listen,
+                  "host:port of the admin port (overrides [admin] listen)");
   cmd->callback([a] {
     auto loaded = LoadNode(a->node, attest::Role::kClient);
     SectionReader section(*loaded.table, "client");
@@ -93,12 +98,33 @@ void AddClientCommand(CLI::App& app) {
     client::ApiServer api(io.get_executor(), options, pool, keys, verify_workers);
     auto port = api.Listen(listen.host, listen.port);
     if (!port.ok()) Fail(port.status().WithContext("API listen " + listen.ToString()));
+    AdminPort admin(io.get_executor(), *loaded.table, a->admin_listen, "client");
+    api.SetObserver([&admin](std::string_view model, std::string_view outcome,
+                             std::chrono::steady_clock::duration total,
+                             std::chrono::steady_clock::duration head) {
+      admin.requests.Record(model, outcome, total, head);
+    });
+    admin.registry.AddCollector([&api, &pool](admin::MetricsWriter& w) {
+      (void)w.WriteGauge("cocoon_client_requests_in_flight", "API requests being served",
+                         static_cast<double>(api.in_flight()));
+      (void)w.WriteCounter("cocoon_client_failovers_total", "Requests moved to another proxy",
+                           static_cast<double>(api.counters().failovers));
+      (void)w.WriteGauge("cocoon_client_proxies_connected", "Proxies connected",
+                         static_cast<double>(pool.Connected().size()));
+    });
+    admin.server->SetStats([&api] { return api.Stats(); });
+    admin.server->SetHealthCheck([&pool]() -> Status {
+      if (pool.Connected().empty()) return Unavailable("not connected to any proxy");
+      return Status::Ok();
+    });
+    admin.Listen();
     pool.Start();
     spdlog::info("client API on http://{}:{} ({} proxies, API keys {})", listen.host, *port,
                  proxies.size(), keys.required() ? "required" : "not required");
     rt.Run(
         io, [&] { pool.SetTlsContext(rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy})); },
         [&] {
+          admin.server->Stop();
           api.Stop();
           pool.Stop();
         });

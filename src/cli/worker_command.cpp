@@ -1,10 +1,13 @@
 #include <spdlog/spdlog.h>
 #include <toml++/toml.h>
 
+#include <nlohmann/json.hpp>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <iostream>
 
+#include "cli/admin_port.h"
 #include "cli/commands.h"
 #include "cli/daemon_runtime.h"
 #include "cli/node_config.h"
@@ -57,7 +60,7 @@ void AddWorkerCommand(CLI::App& app) {
   struct Args {
     NodeFlags node;
     std::vector<std::string> proxies;
-    std::optional<std::string> backend;
+    std::optional<std::string> backend, admin_listen;
     bool once = false;
   };
   auto a = std::make_shared<Args>();
@@ -71,6 +74,9 @@ void AddWorkerCommand(CLI::App& app) {
                   "[worker] backend)");
   cmd->add_flag("--once", a->once,
                 "Connect to each proxy once, print what was verified, and exit (1 if any failed)");
+  cmd->add_option("--admin-listen", a->admin_listen,
+                  "host:port of the admin port (overrides [admin] listen); POST /admin/disable "
+                  "and /admin/enable take the worker out of service and back");
   cmd->callback([a] {
     auto loaded = LoadNode(a->node, attest::Role::kWorker);
     SectionReader section(*loaded.table, "worker");
@@ -140,6 +146,44 @@ void AddWorkerCommand(CLI::App& app) {
                                           }
                                           node.SetHealthy(healthy);
                                         });
+    AdminPort admin(io.get_executor(), *loaded.table, a->admin_listen, "worker");
+    admin.registry.AddCollector([&node](admin::MetricsWriter& w) {
+      const auto& c = node.counters();
+      (void)w.WriteGauge("cocoon_worker_requests_in_flight", "Requests being served",
+                         static_cast<double>(node.in_flight()));
+      (void)w.WriteCounter("cocoon_worker_requests_completed_total", "Answers sent in full or cut",
+                           static_cast<double>(c.completed));
+      (void)w.WriteCounter("cocoon_worker_requests_failed_total",
+                           "Requests refused or failed before the answer",
+                           static_cast<double>(c.failed));
+      (void)w.WriteCounter("cocoon_worker_requests_cancelled_total", "Requests the proxy cancelled",
+                           static_cast<double>(c.cancelled));
+      (void)w.WriteGauge("cocoon_worker_healthy", "1 while the backend passes health checks",
+                         node.healthy() ? 1 : 0);
+      (void)w.WriteGauge("cocoon_worker_enabled", "1 unless the operator disabled the worker",
+                         node.enabled() ? 1 : 0);
+      (void)w.WriteGauge("cocoon_worker_proxies_connected", "Proxies connected",
+                         static_cast<double>(node.connected_proxies()));
+    });
+    admin.server->SetStats([&node] { return node.Stats(); });
+    admin.server->SetHealthCheck([&node]() -> Status {
+      if (!node.healthy()) return Unavailable("the backend fails its health checks");
+      if (node.connected_proxies() == 0) return Unavailable("not connected to any proxy");
+      return Status::Ok();
+    });
+    for (bool enable : {false, true}) {
+      Status routed = admin.server->Route(
+          "POST", enable ? "/admin/enable" : "/admin/disable",
+          [&node, enable](const http::Request&,
+                          http::ResponseWriter& w) -> boost::asio::awaitable<void> {
+            node.SetEnabled(enable);
+            http::Response response =
+                http::JsonResponse(200, enable ? "{\"enabled\":true}" : "{\"enabled\":false}");
+            (void)co_await w.Send(std::move(response));
+          });
+      if (!routed.ok()) Fail(routed);
+    }
+    admin.Listen();
     health.Start();
     node.Start();
     spdlog::info("worker \"{}\": backend {}, {} model(s), coefficient {}, capacity {}",
@@ -148,6 +192,7 @@ void AddWorkerCommand(CLI::App& app) {
     rt.Run(
         io, [&] { node.SetTlsContext(rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy})); },
         [&] {
+          admin.server->Stop();
           health.Stop();
           node.Stop();
         });

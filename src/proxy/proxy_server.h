@@ -34,7 +34,13 @@ struct ProxyServerOptions {
   RelayOptions relay;  // relay.session is set from `session`
   uint32_t max_requests_per_client = 256;
   std::set<std::string> allowed_models;  // from the registry; empty: any
-  routing::WorkerStatsConfig worker_stats;
+  // Optimistic prior: a new worker is assumed fast, so it gets requests at
+  // once and is measured, instead of waiting behind measured workers.
+  routing::WorkerStatsConfig worker_stats = [] {
+    routing::WorkerStatsConfig c;
+    c.prior_service_time = std::chrono::seconds(0);
+    return c;
+  }();
   uint64_t routing_seed = 0;  // 0: random
 };
 

@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 class DaemonError(RuntimeError):
@@ -43,6 +44,18 @@ class Process:
             time.sleep(0.05)
         raise DaemonError(f"{self.name}: no '{pattern}' within {timeout}s:\n{self.text()[-3000:]}")
 
+    def admin_url(self):
+        """The daemon's admin port, from its log."""
+        return "http://127.0.0.1:%s" % self.wait_for(r"admin on http://127\.0\.0\.1:(\d+)").group(1)
+
+    def admin(self, path, method="GET"):
+        req = urllib.request.Request(self.admin_url() + path, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
     def stop(self, sig=signal.SIGTERM, timeout=10.0):
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
@@ -69,7 +82,7 @@ class Network:
 
     def __init__(self, cocoon, backend, workdir, backends=(("--chunks", "8"),) * 2, proxies=1,
                  log_level="info", models=("scripted-model",), client_extra="", proxy_extra="",
-                 worker_extra=""):
+                 worker_extra="", api_key=None):
         self.cocoon = os.path.realpath(cocoon)
         self.backend_bin = os.path.realpath(backend)
         self.dir = os.path.realpath(workdir)
@@ -81,6 +94,7 @@ class Network:
         self.client_extra = client_extra
         self.proxy_extra = proxy_extra
         self.worker_extra = worker_extra
+        self.api_key = api_key  # sent by get_json when set
         self.backends, self.proxies, self.workers = [], [], []
         self.client = None
         self.client_url = None
@@ -230,7 +244,10 @@ class Network:
     # ---- HTTP helpers --------------------------------------------------------
 
     def get_json(self, path, headers=None):
-        req = urllib.request.Request(self.client_url + path, headers=headers or {})
+        headers = dict(headers or {})
+        if self.api_key and "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        req = urllib.request.Request(self.client_url + path, headers=headers)
         with urllib.request.urlopen(req, timeout=10) as r:
             return json.loads(r.read())
 

@@ -51,8 +51,10 @@ Result<WorkerId> Router::Pick(std::string_view model, uint32_t max_coefficient,
 
   double score_i = Score(*candidates[i], now, config_);
   double score_j = Score(*candidates[j], now, config_);
-  if (score_i < score_j) return candidates[i]->id();
-  if (score_j < score_i) return candidates[j]->id();
+  const double low = std::min(score_i, score_j);
+  const double high = std::max(score_i, score_j);
+  if (high > low * (1.0 + std::max(config_.tie_tolerance, 0.0)))
+    return score_i < score_j ? candidates[i]->id() : candidates[j]->id();
   return (rng() & 1) != 0 ? candidates[i]->id() : candidates[j]->id();
 }
 

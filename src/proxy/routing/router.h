@@ -4,10 +4,10 @@
 // healthy, circuit breaker allows, price coefficient within the client's
 // limit, in-flight below capacity. Score (see score.h): expected seconds to a
 // successful answer. Choice: power of two choices — two distinct candidates
-// drawn uniformly at random, the lower score wins, an exact tie is decided by
-// a coin flip. P2C avoids the herd behaviour of always taking the global best
-// (every proxy decision would pile onto the same worker between updates)
-// while still steering load away from slow, loaded or unreliable workers, and
+// drawn uniformly at random, the lower score wins; scores within
+// ScoreConfig::tie_tolerance of each other are a tie, decided by a coin flip. P2C avoids the herd
+// behaviour of always taking the global best (every proxy decision would pile onto the same worker
+// between updates) while still steering load away from slow, loaded or unreliable workers, and
 // equally idle workers share the load evenly.
 //
 // Pick decides only; the caller then calls WorkerTable::RecordStart (before

@@ -31,6 +31,10 @@ namespace cocoon::proxy::routing {
 struct ScoreConfig {
   double min_success_rate = 0.05;
   double timeout_penalty_s = 30.0;
+  // Scores closer than this fraction of the lower one count as a tie (a coin
+  // flip decides), so workers that differ only by measurement noise share
+  // the load instead of the marginally faster one taking every request.
+  double tie_tolerance = 0.2;
 };
 
 // Seconds; lower is better. Always finite and >= 0.
