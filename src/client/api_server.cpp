@@ -313,16 +313,22 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   }
 }
 
+asio::awaitable<bool> ApiServer::Authorized(const http::Request& request,
+                                            http::ResponseWriter& writer,
+                                            const http::Headers& headers) {
+  auto key = keys_.Authenticate(request.headers.Get("Authorization"));
+  if (key.ok()) co_return true;
+  http::ApiError error = http::ApiErrorFromStatus(key.status());
+  error.code = "invalid_api_key";
+  co_await SendError(writer, error, headers);
+  co_return false;
+}
+
 asio::awaitable<void> ApiServer::Models(const http::Request& request,
                                         http::ResponseWriter& writer) {
   http::Headers headers;
   headers.Set("X-Request-Id", RequestIdFrom(request));
-  if (auto key = keys_.Authenticate(request.headers.Get("Authorization")); !key.ok()) {
-    http::ApiError error = http::ApiErrorFromStatus(key.status());
-    error.code = "invalid_api_key";
-    co_await SendError(writer, error, headers);
-    co_return;
-  }
+  if (!co_await Authorized(request, writer, headers)) co_return;
   struct Merged {
     uint32_t workers = 0;
     uint32_t min_coefficient = 0;
@@ -382,12 +388,7 @@ asio::awaitable<void> ApiServer::Attestation(const http::Request& request,
                                              http::ResponseWriter& writer) {
   http::Headers headers;
   headers.Set("X-Request-Id", RequestIdFrom(request));
-  if (auto key = keys_.Authenticate(request.headers.Get("Authorization")); !key.ok()) {
-    http::ApiError error = http::ApiErrorFromStatus(key.status());
-    error.code = "invalid_api_key";
-    co_await SendError(writer, error, headers);
-    co_return;
-  }
+  if (!co_await Authorized(request, writer, headers)) co_return;
   nlohmann::json proxies = nlohmann::json::array();
   for (const auto& link : proxies_.Connected()) {
     nlohmann::json p = PeerJson(link->peer());

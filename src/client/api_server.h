@@ -87,6 +87,11 @@ class ApiServer {
  private:
   boost::asio::awaitable<void> Completions(const http::Request& request,
                                            http::ResponseWriter& writer, http::Endpoint endpoint);
+  // Checks the API key of a GET endpoint; answers 401 and returns false
+  // when it is not valid.
+  boost::asio::awaitable<bool> Authorized(const http::Request& request,
+                                          http::ResponseWriter& writer,
+                                          const http::Headers& headers);
   boost::asio::awaitable<void> Models(const http::Request& request, http::ResponseWriter& writer);
   boost::asio::awaitable<void> Attestation(const http::Request& request,
                                            http::ResponseWriter& writer);
