@@ -297,6 +297,21 @@ def test_retries_and_refusals(tmp):
     return net
 
 
+def test_proxy_failover(tmp):
+    net = Network(COCOON, BACKEND, os.path.join(tmp, "failover"), backends=[["--chunks", "4"]] * 2,
+                  proxies=2).start()
+    try:
+        before = [post(net.client_url, "/v1/chat/completions", chat_body(SECRET))[1].get("x-cocoon-proxy")
+                  for _ in range(6)]
+        check("the client uses both proxies", len(set(before)) == 2, before)
+        net.proxies[0].kill()
+        statuses = [post(net.client_url, "/v1/chat/completions", chat_body(SECRET, stream=True))[0]
+                    for _ in range(6)]
+        check("a dead proxy: the client fails over to the other one", statuses == [200] * 6, statuses)
+    finally:
+        net.stop()
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         net = main_network(tmp)
@@ -308,6 +323,7 @@ def main():
         logs = [p for p in net.daemons()]
         test_failures(tmp)
         retry_net = test_retries_and_refusals(tmp)
+        test_proxy_failover(tmp)
         for p in logs + retry_net.daemons():
             text = p.text()
             check(f"{p.name} never logs prompt or completion text",
