@@ -32,10 +32,6 @@ std::string RequestIdFrom(const http::Request& request) {
   return HexEncode(crypto::RandomBytes(12));
 }
 
-uint64_t Micros(Clock::duration d) {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
-}
-
 // Shared with callbacks that may fire while the handler waits.
 struct CallState {
   bool caller_gone = false;
@@ -224,9 +220,7 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   const auto& h = head->head();
   time_to_head = Clock::now() - started;
   auto timing = h.timing();
-  auto* own = timing.Add();
-  own->set_hop("client");
-  own->set_micros(Micros(time_to_head));
+  inference::AddHopTiming(&timing, "client", time_to_head);
   headers.Set("Server-Timing", inference::ServerTimingValue(timing));
   headers.Set("X-Cocoon-Worker", HexEncode(AsBytes(h.worker().public_key())));
   headers.Set("X-Cocoon-Proxy", proxy->peer().key.Hex());

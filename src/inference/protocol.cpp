@@ -65,6 +65,14 @@ http::Usage FromProto(const Usage& usage) {
   return out;
 }
 
+void AddHopTiming(google::protobuf::RepeatedPtrField<HopTiming>* timing, std::string_view hop,
+                  std::chrono::steady_clock::duration elapsed) {
+  HopTiming* entry = timing->Add();
+  entry->set_hop(std::string(hop));
+  entry->set_micros(static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
+}
+
 std::string ServerTimingValue(const google::protobuf::RepeatedPtrField<HopTiming>& timing) {
   std::string out;
   for (const auto& hop : timing) {

@@ -5,6 +5,7 @@
 // Thread-safety: pure functions and constants.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,11 @@ std::string_view EndpointPath(Endpoint endpoint);
 
 Usage ToProto(const http::Usage& usage);
 http::Usage FromProto(const Usage& usage);
+
+// Appends `hop`'s time (`elapsed`, in microseconds on the wire) to a head's
+// or tail's timing list.
+void AddHopTiming(google::protobuf::RepeatedPtrField<HopTiming>* timing, std::string_view hop,
+                  std::chrono::steady_clock::duration elapsed);
 
 // The value of a Server-Timing header ("backend;dur=12.3, worker;dur=12.9"),
 // durations in milliseconds.

@@ -15,10 +15,6 @@ namespace {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-uint64_t Micros(Clock::duration d) {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
-}
-
 // Shared with callbacks that may fire while the relay coroutine waits.
 struct RelayState {
   bool client_gone = false;
@@ -35,12 +31,6 @@ std::string ResultName(const Status& status) {
 // Writes a body piece to the client, split so each event fits one chunk.
 asio::awaitable<Status> WriteBody(net::IncomingStream& client, const std::string& body,
                                   size_t max_piece) {
-  if (body.size() <= max_piece) {
-    inference::InferEvent event;
-    event.set_body(body);
-    std::string encoded = inference::EncodeEvent(event);
-    co_return co_await client.Write(AsBytes(encoded));
-  }
   for (size_t at = 0; at < body.size(); at += max_piece) {
     inference::InferEvent event;
     event.set_body(body.substr(at, max_piece));
@@ -200,9 +190,7 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
       ref->set_image_hash(hash.data(), hash.size());
     }
     ref->set_name(worker->announce.name());
-    auto* hop = head->add_timing();
-    hop->set_hop("proxy");
-    hop->set_micros(Micros(Clock::now() - started));
+    inference::AddHopTiming(head->mutable_timing(), "proxy", Clock::now() - started);
 
     bool first_body = true;
     Status relay_status = co_await WriteEvent(client, event);
@@ -240,9 +228,7 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
       // The tail.
       state->worker_stream = nullptr;
       auto* tail = ev.mutable_tail();
-      auto* total = tail->add_timing();
-      total->set_hop("proxy");
-      total->set_micros(Micros(Clock::now() - started));
+      inference::AddHopTiming(tail->mutable_timing(), "proxy", Clock::now() - started);
       if (tail->complete()) {
         (void)pool.table().RecordSuccess(worker->id, Clock::now() - attempt_start, Clock::now());
       } else {

@@ -2,11 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <nlohmann/json.hpp>
 
 #include "inference/protocol.h"
@@ -166,19 +163,12 @@ asio::awaitable<void> WorkerNode::Infer(net::IncomingStream stream) {
   bool head_sent = false;
   std::function<asio::awaitable<Status>(inference::InferEvent)> sink =
       [&stream, &head_sent, started](inference::InferEvent event) -> asio::awaitable<Status> {
+    const auto elapsed = std::chrono::steady_clock::now() - started;
     if (event.has_head()) {
       head_sent = true;
-      auto* hop = event.mutable_head()->add_timing();
-      hop->set_hop("worker");
-      hop->set_micros(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                std::chrono::steady_clock::now() - started)
-                                                .count()));
+      inference::AddHopTiming(event.mutable_head()->mutable_timing(), "worker", elapsed);
     } else if (event.has_tail()) {
-      auto* hop = event.mutable_tail()->add_timing();
-      hop->set_hop("worker");
-      hop->set_micros(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                                std::chrono::steady_clock::now() - started)
-                                                .count()));
+      inference::AddHopTiming(event.mutable_tail()->mutable_timing(), "worker", elapsed);
     }
     std::string encoded = inference::EncodeEvent(event);
     co_return co_await stream.Write(AsBytes(encoded));
