@@ -82,7 +82,7 @@ class Network:
 
     def __init__(self, cocoon, backend, workdir, backends=(("--chunks", "8"),) * 2, proxies=1,
                  log_level="info", models=("scripted-model",), client_extra="", proxy_extra="",
-                 worker_extra="", api_key=None):
+                 worker_extra="", api_key=None, workers_per_backend=1, worker_max_concurrent=256):
         self.cocoon = os.path.realpath(cocoon)
         self.backend_bin = os.path.realpath(backend)
         self.dir = os.path.realpath(workdir)
@@ -95,6 +95,8 @@ class Network:
         self.proxy_extra = proxy_extra
         self.worker_extra = worker_extra
         self.api_key = api_key  # sent by get_json when set
+        self.workers_per_backend = workers_per_backend
+        self.worker_max_concurrent = worker_max_concurrent
         self.backends, self.proxies, self.workers = [], [], []
         self.client = None
         self.client_url = None
@@ -167,16 +169,9 @@ class Network:
             self.proxies.append(p)
 
         worker_proxies = json.dumps([f"127.0.0.1:{p.workers_port}" for p in self.proxies])
-        for i, b in enumerate(self.backends):
-            models = json.dumps(b.models)
-            cfg = self._node_config(
-                f"worker-{i + 1}", "worker",
-                f'[worker]\nname = "worker-{i + 1}"\nproxies = {worker_proxies}\nbackend = "{b.url}"\n'
-                f'models = {models}\nprice_coefficient = {1000 + 100 * i}\nmax_concurrent = 256\n'
-                f'health_interval_ms = 500\n' + self.worker_extra,
-                platform)
-            self.workers.append(Process(f"worker-{i + 1}", [self.cocoon, "worker", "--config", cfg],
-                                        self.path(f"worker-{i + 1}.log")))
+        for b in self.backends:
+            for _ in range(self.workers_per_backend):
+                self._start_worker(b, len(self.workers), worker_proxies, platform)
 
         client_proxies = json.dumps([f"127.0.0.1:{p.clients_port}" for p in self.proxies])
         cfg = self._node_config("client", "client",
@@ -185,8 +180,20 @@ class Network:
         self.client = Process("client", [self.cocoon, "client", "--config", cfg], self.path("client.log"))
         port = int(self.client.wait_for(r"client API on http://127\.0\.0\.1:(\d+)").group(1))
         self.client_url = f"http://127.0.0.1:{port}"
-        self.wait_for_workers(len(self.workers))
+        self.wait_for_workers(len(self.workers), timeout=max(20.0, len(self.workers) / 4))
         return self
+
+    def _start_worker(self, backend, i, worker_proxies, platform):
+        cfg = self._node_config(
+            f"worker-{i + 1}", "worker",
+            f'[worker]\nname = "worker-{i + 1}"\nproxies = {worker_proxies}\nbackend = "{backend.url}"\n'
+            f'models = {json.dumps(backend.models)}\nprice_coefficient = {1000 + 100 * (i % 10)}\n'
+            f'max_concurrent = {self.worker_max_concurrent}\nhealth_interval_ms = 500\n' + self.worker_extra,
+            platform)
+        worker = Process(f"worker-{i + 1}", [self.cocoon, "worker", "--config", cfg],
+                         self.path(f"worker-{i + 1}.log"))
+        worker.models = backend.models
+        self.workers.append(worker)
 
     def wait_for_workers(self, count, timeout=20.0):
         """Waits until the client's /v1/models shows `count` live workers."""
@@ -196,7 +203,7 @@ class Network:
             try:
                 models = self.get_json("/v1/models")
                 last = models
-                if sum(m.get("workers", 0) for m in models["data"]) >= sum(len(b.models) for b in self.backends[:count]):
+                if sum(m.get("workers", 0) for m in models["data"]) >= sum(len(w.models) for w in self.workers[:count]):
                     return models
             except Exception as e:  # not up yet
                 last = e
@@ -225,6 +232,7 @@ class Network:
             f.write(text)
         w = Process(name, [self.cocoon, "worker", "--config", self.path(f"{name}.toml")],
                     self.path(f"{name}.log"))
+        w.models = []  # not expected to come up
         self.workers.append(w)
         return w, b
 

@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""Cocoon benchmarks: the cost of the network path, side by side with the
+backend it fronts, measured in one run (bench/README.md).
+
+Workload A: streamed chat completions, the scripted backend sends 50 chunks of
+128 bytes and a usage record with no delay; concurrency 1, 10, 30; keep-alive
+on and off; each point direct to the backend and through client -> proxy ->
+worker, against the same backend process.
+
+Workload B: N concurrent long streams (one chunk every 50 ms for 10 s)
+through one proxy and one client, workers spread over several processes.
+Measures proxy and client memory per open stream and event lateness.
+
+The backend is the scripted fixture (tools/scripted_backend), not a model.
+Writes JSON (--json) and a Markdown table (--markdown).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "network"))
+from cocoon_network import Network  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+# ---- process accounting ------------------------------------------------------
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+
+
+def peak_rss_bytes(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def reset_peak_rss(pid):
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass  # then the peak is since the start
+
+
+class Meter:
+    """CPU seconds and peak RSS of named processes over one measured point."""
+
+    def __init__(self, procs):
+        self.procs = procs  # {name: pid}
+        for pid in procs.values():
+            reset_peak_rss(pid)
+        self.cpu0 = {n: cpu_seconds(p) for n, p in procs.items()}
+
+    def finish(self, requests):
+        out = {}
+        for name, pid in self.procs.items():
+            cpu = cpu_seconds(pid) - self.cpu0[name]
+            out[name] = {"cpu_s": round(cpu, 3),
+                         "cpu_s_per_1000_req": round(cpu * 1000 / max(requests, 1), 4),
+                         "peak_rss_mib": round(peak_rss_bytes(pid) / 2**20, 1)}
+        return out
+
+
+class RssSampler(threading.Thread):
+    """Samples the RSS of processes every `period` seconds; keeps the max."""
+
+    def __init__(self, procs, period=0.1):
+        super().__init__(daemon=True)
+        self.procs, self.period = procs, period
+        self.max = {n: 0 for n in procs}
+        self.stopped = threading.Event()
+
+    def run(self):
+        while not self.stopped.is_set():
+            for n, pid in self.procs.items():
+                try:
+                    self.max[n] = max(self.max[n], rss_bytes(pid))
+                except OSError:
+                    pass
+            self.stopped.wait(self.period)
+
+    def stop(self):
+        self.stopped.set()
+        self.join()
+        return self.max
+
+
+# ---- load --------------------------------------------------------------------
+
+def loadgen(args, port, body_file, concurrency, requests, keep_alive, headers=(), extra=()):
+    cmd = [args.loadgen, "--port", str(port), "--body-file", body_file, "-c", str(concurrency),
+           "-n", str(requests), "--keep-alive", "on" if keep_alive else "off"] + list(extra)
+    for h in headers:
+        cmd += ["--header", h]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return proc
+
+
+def workload_a(args, workdir):
+    net = Network(args.cocoon, args.backend, os.path.join(workdir, "a"),
+                  backends=[["--chunks", "50", "--chunk-bytes", "128", "--completion-tokens", "50"]],
+                  log_level="info").start()
+    try:
+        body_file = os.path.join(workdir, "a-body.json")
+        with open(body_file, "w") as f:
+            json.dump({"model": "scripted-model", "messages": [{"role": "user", "content": "Hello"}],
+                       "stream": True, "stream_options": {"include_usage": True}}, f)
+        backend = net.backends[0]
+        backend_port = int(backend.url.rsplit(":", 1)[1])
+        client_port = int(net.client_url.rsplit(":", 1)[1])
+        daemons = {"client": net.client.proc.pid, "proxy": net.proxies[0].proc.pid,
+                   "worker": net.workers[0].proc.pid, "backend": backend.proc.pid}
+        points = []
+        for ka in (True, False):
+            for c in args.concurrency:
+                direct = measure_point(args, backend_port, body_file, c, args.requests, ka,
+                                       {"backend": backend.proc.pid})
+                network = measure_point(args, client_port, body_file, c, args.requests, ka, daemons)
+                point = {"concurrency": c, "keep_alive": ka, "direct": direct, "network": network,
+                         "ratio": ratios(direct, network)}
+                points.append(point)
+                print(point_line(point), flush=True)
+        return {"network_exit_codes": None, "points": points}, net
+    except BaseException:
+        net.stop()
+        raise
+
+
+def measure_point(args, port, body_file, c, n, ka, procs):
+    warm = loadgen(args, port, body_file, c, max(c * 4, 50), ka)
+    warm.communicate()
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    meter = Meter(procs)
+    proc = loadgen(args, port, body_file, c, n, ka)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"loadgen failed ({proc.returncode}): {err}")
+    summary = json.loads(out)
+    summary["processes"] = meter.finish(summary["requests"])
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+    summary["processes"]["loadgen"] = {"cpu_s": round(cpu, 3),
+                                       "cpu_s_per_1000_req": round(cpu * 1000 / max(n, 1), 4)}
+    return summary
+
+
+def ratios(direct, network):
+    def r(a, b):
+        return round(a / b, 3) if b else None
+    return {
+        "throughput": r(network["requests_per_s"], direct["requests_per_s"]),
+        "latency_p50_added_ms": round(network["latency_ms"]["p50"] - direct["latency_ms"]["p50"], 3),
+        "latency_p50": r(network["latency_ms"]["p50"], direct["latency_ms"]["p50"]),
+        "latency_p99": r(network["latency_ms"]["p99"], direct["latency_ms"]["p99"]),
+        "first_chunk_p50_added_ms": round(network["first_chunk_ms"]["p50"] - direct["first_chunk_ms"]["p50"], 3),
+        "first_chunk_p50": r(network["first_chunk_ms"]["p50"], direct["first_chunk_ms"]["p50"]),
+    }
+
+
+def point_line(p):
+    d, n, r = p["direct"], p["network"], p["ratio"]
+    return (f"A c={p['concurrency']:>2} keep-alive={'on ' if p['keep_alive'] else 'off'}: "
+            f"direct {d['requests_per_s']:.0f} req/s p50 {d['latency_ms']['p50']:.2f} ms | "
+            f"network {n['requests_per_s']:.0f} req/s p50 {n['latency_ms']['p50']:.2f} ms "
+            f"ttfc {n['first_chunk_ms']['p50']:.2f} ms | throughput x{r['throughput']}, "
+            f"p50 +{r['latency_p50_added_ms']:.2f} ms, errors {d['failed']}/{n['failed']}")
+
+
+# ---- workload B ----------------------------------------------------------------
+
+def workload_b(args, workdir, streams):
+    backends = args.b_backends
+    per_backend = max(1, args.b_workers // backends)
+    flags = ["--chunks", str(args.b_chunks), "--chunk-bytes", "32", "--delay-ms", str(args.b_interval_ms)]
+    net = Network(args.cocoon, args.backend, os.path.join(workdir, f"b{streams}"),
+                  backends=[flags] * backends, workers_per_backend=per_backend,
+                  log_level="info", worker_extra="", worker_max_concurrent=max(256, streams)).start()
+    try:
+        body_file = os.path.join(workdir, "b-body.json")
+        with open(body_file, "w") as f:
+            json.dump({"model": "scripted-model", "messages": [{"role": "user", "content": "Hello"}],
+                       "stream": True, "stream_options": {"include_usage": True}}, f)
+        client_port = int(net.client_url.rsplit(":", 1)[1])
+        watched = {"client": net.client.proc.pid, "proxy": net.proxies[0].proc.pid}
+        time.sleep(1.0)
+        idle = {n: rss_bytes(p) for n, p in watched.items()}
+        sampler = RssSampler(watched)
+        sampler.start()
+        meter = Meter(watched)
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        ramp_ms = max(1000, streams // 2)
+        proc = loadgen(args, client_port, body_file, streams, streams, True,
+                       extra=["--ramp-ms", str(ramp_ms), "--expect-interval-ms", str(args.b_interval_ms),
+                              "--threads", "1", "--timeout-ms", "300000"])
+        out, err = proc.communicate()
+        peak = sampler.stop()
+        if proc.returncode != 0:
+            raise RuntimeError(f"loadgen failed ({proc.returncode}): {err}")
+        summary = json.loads(out)
+        summary["processes"] = meter.finish(summary["requests"])
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        summary["processes"]["loadgen"] = {"cpu_s": round((r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), 3)}
+        summary["streams"] = streams
+        summary["worker_processes"] = len(net.workers)
+        summary["worker_connections"] = len(net.workers)  # one per worker process and proxy
+        summary["memory_per_stream_kib"] = {
+            n: round((peak[n] - idle[n]) / 1024 / streams, 2) for n in watched}
+        summary["idle_rss_mib"] = {n: round(idle[n] / 2**20, 1) for n in watched}
+        summary["sampled_peak_rss_mib"] = {n: round(peak[n] / 2**20, 1) for n in watched}
+        lat = summary.get("event_lateness_ms", {})
+        print(f"B streams={streams}: ok {summary['ok']}/{summary['requests']}, errors {summary['errors']}, "
+              f"memory/stream proxy {summary['memory_per_stream_kib']['proxy']} KiB, "
+              f"client {summary['memory_per_stream_kib']['client']} KiB, "
+              f"event lateness p50 {lat.get('p50', 0):.1f} ms p99 {lat.get('p99', 0):.1f} ms", flush=True)
+        return summary, net
+    except BaseException:
+        net.stop()
+        raise
+
+
+# ---- report --------------------------------------------------------------------
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
+            "kernel": platform.release(), "python": platform.python_version()}
+
+
+def commit():
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                             cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
+        return rev + ("-dirty" if dirty else "")
+    except OSError:
+        return "?"
+
+
+def markdown(report):
+    m = report["machine"]
+    lines = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Linux {m['kernel']}. "
+             f"Commit {report['commit']}, {report['date']}.", "",
+             f"Command: `{report['command']}`", ""]
+    if "workload_a" in report:
+        lines += ["### Workload A: 50 chunks × 128 B, no delay, streamed", "",
+                  "Each row: the same scripted backend process, measured directly and through "
+                  "client → proxy → worker in the same run. Latencies in ms; CPU in seconds per 1,000 requests.", "",
+                  "| conc. | keep-alive | direct req/s | network req/s | throughput ratio | direct p50 / p90 / p99 | "
+                  "network p50 / p90 / p99 | p50 added | network TTFC p50 / p99 | errors | CPU/1k req client / proxy / worker / backend | "
+                  "peak RSS MiB client / proxy / worker |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for p in report["workload_a"]["points"]:
+            d, n, r = p["direct"], p["network"], p["ratio"]
+            pr = n["processes"]
+            lines.append(
+                f"| {p['concurrency']} | {'on' if p['keep_alive'] else 'off'} | {d['requests_per_s']:.0f} | "
+                f"{n['requests_per_s']:.0f} | {r['throughput']:.2f} | "
+                f"{d['latency_ms']['p50']:.2f} / {d['latency_ms']['p90']:.2f} / {d['latency_ms']['p99']:.2f} | "
+                f"{n['latency_ms']['p50']:.2f} / {n['latency_ms']['p90']:.2f} / {n['latency_ms']['p99']:.2f} | "
+                f"{r['latency_p50_added_ms']:+.2f} | "
+                f"{n['first_chunk_ms']['p50']:.2f} / {n['first_chunk_ms']['p99']:.2f} | {d['failed']} / {n['failed']} | "
+                f"{pr['client']['cpu_s_per_1000_req']:.2f} / {pr['proxy']['cpu_s_per_1000_req']:.2f} / "
+                f"{pr['worker']['cpu_s_per_1000_req']:.2f} / {pr['backend']['cpu_s_per_1000_req']:.2f} "
+                f"(direct backend {d['processes']['backend']['cpu_s_per_1000_req']:.2f}) | "
+                f"{pr['client']['peak_rss_mib']} / {pr['proxy']['peak_rss_mib']} / {pr['worker']['peak_rss_mib']} |")
+        lines.append("")
+    for b in report.get("workload_b", []):
+        lat = b.get("event_lateness_ms", {})
+        lines += [f"### Workload B: {b['streams']} concurrent streams "
+                  f"(one chunk every {report['args']['b_interval_ms']} ms, {report['args']['b_chunks']} chunks)", "",
+                  "| streams | worker processes (= connections) | ok / failed | proxy KiB per stream | "
+                  "client KiB per stream | peak RSS MiB proxy / client | TTFC p50 / p99 ms | "
+                  "event lateness p50 / p99 / max ms | stream duration p50 / p99 ms | CPU s proxy / client |",
+                  "|---|---|---|---|---|---|---|---|---|---|",
+                  f"| {b['streams']} | {b['worker_processes']} | {b['ok']} / {b['failed']} | "
+                  f"{b['memory_per_stream_kib']['proxy']} | {b['memory_per_stream_kib']['client']} | "
+                  f"{b['sampled_peak_rss_mib']['proxy']} / {b['sampled_peak_rss_mib']['client']} | "
+                  f"{b['first_chunk_ms']['p50']:.1f} / {b['first_chunk_ms']['p99']:.1f} | "
+                  f"{lat.get('p50', 0):.1f} / {lat.get('p99', 0):.1f} / {lat.get('max', 0):.1f} | "
+                  f"{b['latency_ms']['p50']:.0f} / {b['latency_ms']['p99']:.0f} | "
+                  f"{b['processes']['proxy']['cpu_s']} / {b['processes']['client']['cpu_s']} |", ""]
+        if b["failed"]:
+            lines += [f"Errors: {json.dumps(b['errors'])}; e.g. {json.dumps(b['error_examples'])}", ""]
+    return "\n".join(lines)
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(here)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(root, "build"), help="build folder")
+    ap.add_argument("--workload", choices=["a", "b", "all"], default="all")
+    ap.add_argument("--requests", type=int, default=5000, help="workload A: requests per point")
+    ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 30])
+    ap.add_argument("--streams", type=int, nargs="+", default=[1000, 10000], help="workload B points")
+    ap.add_argument("--b-workers", type=int, default=200, help="workload B: worker processes")
+    ap.add_argument("--b-backends", type=int, default=10, help="workload B: backend processes")
+    ap.add_argument("--b-chunks", type=int, default=200, help="workload B: chunks per stream")
+    ap.add_argument("--b-interval-ms", type=int, default=50, help="workload B: delay between chunks")
+    ap.add_argument("--json", default=os.path.join(here, "results.json"))
+    ap.add_argument("--markdown", default=os.path.join(here, "RESULTS.md"))
+    ap.add_argument("--smoke", action="store_true",
+                    help="a short run that only checks that everything works (CI)")
+    args = ap.parse_args()
+    if args.smoke:
+        args.requests, args.concurrency = 200, [1, 4]
+        args.streams, args.b_workers, args.b_backends, args.b_chunks = [50], 4, 2, 10
+    args.cocoon = os.path.join(args.build, "src", "cli", "cocoon")
+    args.backend = os.path.join(args.build, "tools", "scripted_backend", "cocoon-scripted-backend")
+    args.loadgen = os.path.join(args.build, "bench", "cocoon-loadgen")
+    for path in (args.cocoon, args.backend, args.loadgen):
+        if not os.access(path, os.X_OK):
+            sys.exit(f"run_bench: {path} is missing; build first (scripts/build.sh)")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = max(args.streams) * 2 + 1024 if args.workload in ("b", "all") else 4096
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
+        if hard < want:
+            print(f"run_bench: open-file limit {hard} < {want}; raise it (ulimit -n) for workload B",
+                  file=sys.stderr)
+
+    report = {"machine": machine(), "commit": commit(),
+              "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "command": "python3 bench/run_bench.py " + " ".join(sys.argv[1:]),
+              "args": {k: v for k, v in vars(args).items() if k not in ("cocoon", "backend", "loadgen")}}
+    failures = 0
+    with tempfile.TemporaryDirectory(prefix="cocoon-bench-") as workdir:
+        if args.workload in ("a", "all"):
+            result, net = workload_a(args, workdir)
+            result["network_exit_codes"] = net.stop()
+            report["workload_a"] = result
+            failures += sum(p["direct"]["failed"] + p["network"]["failed"] for p in result["points"])
+        if args.workload in ("b", "all"):
+            report["workload_b"] = []
+            for streams in args.streams:
+                summary, net = workload_b(args, workdir, streams)
+                summary["network_exit_codes"] = net.stop()
+                report["workload_b"].append(summary)
+                failures += summary["failed"]
+    with open(args.json, "w") as f:
+        json.dump(report, f, indent=2)
+    with open(args.markdown, "w") as f:
+        f.write("# Benchmark results\n\n" + markdown(report) + "\n")
+    print(f"wrote {args.json} and {args.markdown}")
+    bad_exits = [c for r in [report.get("workload_a", {})] + report.get("workload_b", [])
+                 for c in (r.get("network_exit_codes") or {}).values() if c != 0]
+    if failures or bad_exits:
+        print(f"run_bench: {failures} failed requests, daemon exit codes {bad_exits}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
