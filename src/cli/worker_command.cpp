@@ -121,6 +121,9 @@ void AddWorkerCommand(CLI::App& app) {
     if (options.announce.max_concurrent() == 0)
       Fail(InvalidArgument("[worker] max_concurrent must be at least 1"));
     options.announce.set_name(section.String("name", "worker"));
+    // Keep a connection per request slot: a smaller pool would reconnect to
+    // the backend for every request once more than that many run at once.
+    backend.client.max_idle_per_host = options.announce.max_concurrent();
     auto health_interval =
         std::chrono::milliseconds(section.Uint("health_interval_ms", 5000, 3600000));
 

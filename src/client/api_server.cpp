@@ -19,6 +19,9 @@ namespace {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
+// The most answer bytes joined into one write to the caller.
+constexpr size_t kMaxJoinedPieceBytes = 64 << 10;
+
 // An X-Request-Id the caller chose is kept if it is short and plain.
 std::string RequestIdFrom(const http::Request& request) {
   if (auto given = request.headers.Get("X-Request-Id")) {
@@ -242,8 +245,11 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   bool ends_with_blank_line = true;
   std::optional<inference::ResponseTail> tail;
   Status broken;
+  // Pieces that queued up while the caller's socket was busy go out in one
+  // write.
+  inference::EventReader events(*stream, kMaxJoinedPieceBytes);
   while (true) {
-    auto next = co_await inference::ReadEvent(*stream);
+    auto next = co_await events.Next();
     if (state->caller_gone) break;
     if (!next.ok() || !next->has_value() || (*next)->has_head()) {
       broken = !next.ok()           ? next.status()

@@ -33,6 +33,28 @@ boost::asio::awaitable<Result<std::optional<InferEvent>>> ReadEvent(net::StreamR
   co_return std::optional<InferEvent>(std::move(*event));
 }
 
+boost::asio::awaitable<Result<std::optional<InferEvent>>> EventReader::Next() {
+  if (held_) {
+    Result<std::optional<InferEvent>> held = std::move(*held_);
+    held_.reset();
+    co_return held;
+  }
+  auto first = co_await ReadEvent(reader_);
+  if (!first.ok() || !first->has_value() || !(*first)->has_body()) co_return first;
+  std::string* body = (*first)->mutable_body();
+  while (body->size() < max_body_ && reader_.Ready()) {
+    auto next = co_await ReadEvent(reader_);
+    if (next.ok() && next->has_value() && (*next)->has_body() &&
+        body->size() + (*next)->body().size() <= max_body_) {
+      body->append((*next)->body());
+      continue;
+    }
+    held_.emplace(std::move(next));
+    break;
+  }
+  co_return first;
+}
+
 Endpoint ToProto(http::Endpoint endpoint) {
   return endpoint == http::Endpoint::kCompletions ? ENDPOINT_COMPLETIONS
                                                   : ENDPOINT_CHAT_COMPLETIONS;

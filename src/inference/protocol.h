@@ -35,6 +35,24 @@ Result<InferEvent> DecodeEvent(ByteSpan chunk);
 // stream, an error when the stream failed or a chunk does not decode.
 boost::asio::awaitable<Result<std::optional<InferEvent>>> ReadEvent(net::StreamReader& reader);
 
+// Reads an answer's events like ReadEvent, but joins body pieces that have
+// already arrived into one event of at most `max_body` bytes (a single piece
+// may be larger), so a relay that fell behind makes one write where the
+// worker made several. It never waits to fill a piece: with nothing more
+// buffered, what it has is returned at once. Order, content and errors are
+// those of ReadEvent; an error met while joining comes after the joined body.
+class EventReader {
+ public:
+  EventReader(net::StreamReader& reader, size_t max_body)
+      : reader_(reader), max_body_(max_body) {}
+  boost::asio::awaitable<Result<std::optional<InferEvent>>> Next();
+
+ private:
+  net::StreamReader& reader_;
+  const size_t max_body_;
+  std::optional<Result<std::optional<InferEvent>>> held_;  // read while joining
+};
+
 Endpoint ToProto(http::Endpoint endpoint);
 http::Endpoint FromProto(Endpoint endpoint);
 // The API path of an endpoint ("/v1/chat/completions").

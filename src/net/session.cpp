@@ -495,6 +495,8 @@ asio::awaitable<Result<std::optional<Bytes>>> StreamReader::Read() {
   co_return std::optional<Bytes>();
 }
 
+bool StreamReader::Ready() const { return !state_->chunks.empty() || state_->done; }
+
 asio::awaitable<Result<Bytes>> StreamReader::ReadAll(size_t max_bytes) {
   Bytes all;
   for (;;) {

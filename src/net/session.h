@@ -76,6 +76,9 @@ class StreamReader {
   // The next chunk; nullopt at the end of the stream; an error when the peer
   // failed or cancelled the stream or the connection closed.
   boost::asio::awaitable<Result<std::optional<Bytes>>> Read();
+  // Whether Read would complete without waiting (a chunk has arrived, or
+  // the stream is over).
+  bool Ready() const;
   // Reads to the end and concatenates (for unary calls).
   boost::asio::awaitable<Result<Bytes>> ReadAll(size_t max_bytes = 64 << 20);
   // Tells the responder to stop; later Reads fail with kCancelled.

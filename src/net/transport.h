@@ -23,6 +23,7 @@ class Transport {
   // Reads at least one byte; an error at end of stream or on failure.
   virtual boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> ReadSome(
       boost::asio::mutable_buffer buffer) = 0;
+  // Writes every buffer, in order. One WriteAll at a time.
   virtual boost::asio::awaitable<boost::system::error_code> WriteAll(
       std::span<const boost::asio::const_buffer> buffers) = 0;
   // Closes the underlying socket; pending reads and writes fail.

@@ -194,8 +194,11 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
 
     bool first_body = true;
     Status relay_status = co_await WriteEvent(client, event);
+    // Body pieces that queued up while the client's connection was busy are
+    // relayed as one event.
+    inference::EventReader events(*stream, max_piece);
     while (relay_status.ok()) {
-      auto next = co_await inference::ReadEvent(*stream);
+      auto next = co_await events.Next();
       if (state->client_gone) break;
       if (!next.ok() || !next->has_value() || (*next)->has_head()) {
         Status cause = !next.ok() ? next.status()

@@ -15,6 +15,7 @@
 #include "http/sse_parser.h"
 #include "inference/protocol.h"
 #include "util/json_depth.h"
+#include "worker/usage_scan.h"
 
 namespace cocoon::worker {
 
@@ -81,7 +82,9 @@ struct EventFacts {
 
 EventFacts InspectEvent(std::string_view data) {
   EventFacts facts;
-  if (data.empty() || data == "[DONE]" || JsonNestingDepth(data) > kMaxJsonDepth) return facts;
+  if (data.empty() || data == "[DONE]" || !MayCarryUsage(data) ||
+      JsonNestingDepth(data) > kMaxJsonDepth)
+    return facts;
   json j = json::parse(data, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return facts;
   auto usage = http::ExtractUsage(j);
