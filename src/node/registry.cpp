@@ -27,6 +27,20 @@ Result<uint64_t> Unsigned(const toml::table& t, std::string_view key, uint64_t f
 
 }  // namespace
 
+crypto::Sha256Digest ModelHash(std::string_view model_name) {
+  return crypto::Sha256(AsBytes(model_name));
+}
+
+bool RegistrySnapshot::AllowsModel(std::string_view model_name) const {
+  return models.count(std::string(model_name)) != 0 ||
+         model_hashes.count(ModelHash(model_name)) != 0;
+}
+
+Result<uint64_t> Registry::LoadVersion() const {
+  COCOON_ASSIGN_OR_RETURN(RegistrySnapshot snapshot, Load());
+  return snapshot.version;
+}
+
 Result<RegistrySnapshot> ParseRootConfig(std::string_view text, std::string_view origin) {
   toml::table t;
   try {

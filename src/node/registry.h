@@ -11,9 +11,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "attest/evidence.h"
+#include "crypto/sha.h"
 #include "util/status.h"
 
 namespace cocoon::node {
@@ -28,13 +30,37 @@ struct Prices {
   uint32_t reasoning_multiplier = 10000;
 };
 
+// Stakes and close delays of the network (the root's Params besides prices).
+// Zero when the registry does not say (a root-config file).
+struct StakeParams {
+  uint64_t min_proxy_stake = 0;  // nanoTON
+  uint64_t min_client_stake = 0;
+  uint32_t proxy_close_delay_s = 0;
+  uint32_t client_close_delay_s = 0;
+
+  friend bool operator==(const StakeParams&, const StakeParams&) = default;
+};
+
+// SHA-256 of a model's name (UTF-8, as the OpenAI API names it): how the
+// root contract lists models.
+crypto::Sha256Digest ModelHash(std::string_view model_name);
+
 struct RegistrySnapshot {
   uint64_t version = 0;  // changes with every update
   std::set<attest::ImageHash> proxy_images;
   std::set<attest::ImageHash> worker_images;
+  // Allowed model names. The chain stores only hashes (model_hashes); a chain
+  // registry puts here the names it was told to look for whose hash is listed.
   std::set<std::string> models;
-  std::vector<std::string> proxy_addresses;  // host:port
+  std::vector<std::string> proxy_addresses;  // host:port; from chain in seqno order
   Prices prices;
+  // Filled by the chain registry; empty / zero from a root-config file.
+  std::set<crypto::Sha256Digest> model_hashes;  // ModelHash of each allowed model
+  StakeParams stakes;
+  std::string root_address;  // the root contract, raw form "0:hex"
+
+  // True if `model_name` is in `models` or its ModelHash in `model_hashes`.
+  bool AllowsModel(std::string_view model_name) const;
 };
 
 class Registry {
@@ -42,6 +68,9 @@ class Registry {
   virtual ~Registry() = default;
   // The current registry, or why it cannot be read.
   virtual Result<RegistrySnapshot> Load() const = 0;
+  // The current version alone; implementations override it when that is
+  // cheaper than Load() (the chain: one get-method instead of the storage).
+  virtual Result<uint64_t> LoadVersion() const;
 };
 
 // The root-config file (docs/architecture.md shows its format). Each Load()
