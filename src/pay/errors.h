@@ -36,6 +36,7 @@ inline constexpr std::string_view kLedgerWrongKey = "pay.ledger_wrong_key";
 inline constexpr std::string_view kLedgerBusy = "pay.ledger_busy";
 inline constexpr std::string_view kLedgerBehindPeer = "pay.ledger_behind_peer";
 inline constexpr std::string_view kLedgerConflict = "pay.ledger_conflict";
+inline constexpr std::string_view kBadSettlement = "pay.bad_settlement";
 
 // A Status with `code` and the message "<reason>: <detail>".
 inline Status PayError(ErrorCode code, std::string_view reason, std::string_view detail) {

@@ -110,8 +110,11 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::filesystem::path& path,
   };
   Status initialised = ledger->Initialise();
   if (!initialised.ok()) return with_path(initialised);
-  std::lock_guard lock(ledger->mu_);
-  Status verified = ledger->VerifyAll();
+  Status verified;
+  {
+    std::lock_guard lock(ledger->mu_);
+    verified = ledger->VerifyAll();
+  }
   if (!verified.ok()) return with_path(verified);
   return ledger;
 }
@@ -316,7 +319,7 @@ Status Ledger::Append(const LedgerRecord& r) {
 
 Result<CommitResult> Ledger::Commit(const Settlement& settlement) {
   Status valid = ValidateSettlement(settlement);
-  if (!valid.ok()) return PayError(ErrorCode::kInvalidArgument, kLedgerConflict, valid.message());
+  if (!valid.ok()) return PayError(ErrorCode::kInvalidArgument, kBadSettlement, valid.message());
   std::lock_guard lock(mu_);
   if (failed_) {
     return PayError(ErrorCode::kFailedPrecondition, kLedgerIo,

@@ -81,7 +81,8 @@ class Ledger {
   // Appends the settlement as record Head().seqno + 1 with the new totals;
   // durable when it returns OK. The same request id again returns the
   // existing record with already_committed = true and charges nothing; the
-  // same id with different content is pay.ledger_conflict. A total that would
+  // same id with different content is pay.ledger_conflict; empty or overlong
+  // ids are pay.bad_settlement. A total that would
   // pass 2^64 − 1 is pay.overflow. After an I/O failure the ledger refuses
   // further commits (pay.ledger_io): reopen it.
   Result<CommitResult> Commit(const Settlement& settlement);

@@ -155,7 +155,7 @@ TEST_F(LedgerTest, SameRequestIdIsNotChargedTwice) {
 TEST_F(LedgerTest, BadSettlementsAreRefused) {
   auto l = Open();
   ASSERT_TRUE(l);
-  EXPECT_FALSE(l->Commit(TestSettlement("", 1, 10, 1)).ok());
+  EXPECT_TRUE(HasReason(l->Commit(TestSettlement("", 1, 10, 1)).status(), kBadSettlement));
   EXPECT_FALSE(l->Commit(TestSettlement(std::string(257, 'x'), 1, 10, 1)).ok());
   Settlement s = TestSettlement("x", 1, 10, 1);
   s.client_id.clear();
