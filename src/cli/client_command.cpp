@@ -76,6 +76,8 @@ void AddClientCommand(CLI::App& app) {
     options.answer_timeout =
         std::chrono::milliseconds(section.Uint("answer_timeout_ms", 180000, 3600000));
     options.max_coefficient = static_cast<uint32_t>(section.Uint("max_coefficient", 0, UINT32_MAX));
+    // Each open HTTP connection is a file descriptor (see the process limit).
+    options.http.max_connections = section.Uint("max_connections", 4096, 1 << 20);
     if (registry) {
       options.models = registry->models;
       options.prices = registry->prices;
