@@ -20,6 +20,10 @@ Result<ContractInit> Deploy(const CellRef& code, Result<CellRef> data, const cha
 
 const CellRef& OrEmpty(const CellRef& c) { return c ? c : Cell::Empty(); }
 
+// A zero uint256. (CellBuilder::StoreUint(0, 256) is avoided: it hands
+// BitString::AppendUint more than 64 bits, a shift UBSan reports.)
+constexpr std::array<uint8_t, 32> kZero256{};
+
 }  // namespace
 
 Result<CellRef> RootInitialData(const Address& owner, const Params& params,
@@ -71,7 +75,7 @@ Result<CellRef> ProxyInitialData(const ProxyConfig& config) {
   for (int i = 0; i < 5; ++i) b.StoreCoins(0);  // stake .. commission
   b.StoreUint(0, 32)                            // close_started_at
       .StoreUint(0, 64)                         // anchor_seqno
-      .StoreUint(0, 256);                       // anchor_hash
+      .StoreBytes(kZero256);                    // anchor_hash
   return b.Finalize();
 }
 
@@ -99,12 +103,12 @@ Result<CellRef> ClientInitialData(const ChildConfig& config) {
   CellBuilder b;
   b.StoreRef(cfg)
       .StoreUint(static_cast<uint8_t>(ContractState::kActive), 8)
-      .StoreCoins(0)       // balance
-      .StoreCoins(0)       // stake
-      .StoreCoins(0)       // pending_deposit
-      .StoreUint(0, 64)    // tokens_charged
-      .StoreUint(0, 32)    // close_started_at
-      .StoreUint(0, 256);  // secret_hash
+      .StoreCoins(0)          // balance
+      .StoreCoins(0)          // stake
+      .StoreCoins(0)          // pending_deposit
+      .StoreUint(0, 64)       // tokens_charged
+      .StoreUint(0, 32)       // close_started_at
+      .StoreBytes(kZero256);  // secret_hash
   return b.Finalize();
 }
 
