@@ -25,7 +25,9 @@ void BitString::PushBit(bool bit) {
 }
 
 void BitString::AppendUint(uint64_t value, unsigned bits) {
-  for (unsigned i = bits; i > 0; --i) PushBit((value >> (i - 1)) & 1);
+  // Bits above the 64th are zeros (shifting a uint64_t by 64 or more is UB).
+  for (unsigned i = bits; i > 64; --i) PushBit(false);
+  for (unsigned i = bits > 64 ? 64 : bits; i > 0; --i) PushBit((value >> (i - 1)) & 1);
 }
 
 void BitString::Append(const BitString& other) {

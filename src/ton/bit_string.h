@@ -35,7 +35,8 @@ class BitString {
   const Bytes& bytes() const { return bytes_; }
 
   void PushBit(bool bit);
-  // Appends the `bits` low bits of `value`. REQUIRES: bits <= 64.
+  // Appends `value` as a `bits`-bit big-endian unsigned integer; above 64
+  // bits the high bits are zeros.
   void AppendUint(uint64_t value, unsigned bits);
   void Append(const BitString& other);
   void AppendBytes(ByteSpan bytes);

@@ -16,6 +16,18 @@ TEST(CellTest, EmptyCellHasTheKnownHash) {
   EXPECT_EQ(Cell::Empty()->depth(), 0);
 }
 
+// Found by UBSan: wider than 64 bits, the zero padding shifted a uint64_t by
+// up to 191 bits.
+TEST(CellTest, WideUintIsZeroExtended) {
+  auto wide = CellBuilder().StoreUint(0x0102030405060708ull, 256).Finalize();
+  ASSERT_TRUE(wide.ok());
+  Bytes expected(24, 0);
+  for (uint8_t b = 1; b <= 8; ++b) expected.push_back(b);
+  auto same = CellBuilder().StoreBytes(expected).Finalize();
+  ASSERT_TRUE(same.ok());
+  EXPECT_EQ((*wide)->hash(), (*same)->hash());
+}
+
 TEST(CellTest, BuilderRemembersTheFirstError) {
   CellBuilder b;
   b.StoreUint(256, 8).StoreUint(1, 1);
