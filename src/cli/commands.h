@@ -12,5 +12,6 @@ void AddCertCommands(CLI::App& app);
 void AddProxyCommand(CLI::App& app);
 void AddWorkerCommand(CLI::App& app);
 void AddClientCommand(CLI::App& app);
+void AddWalletCommand(CLI::App& app);
 
 }  // namespace cocoon::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   cocoon::cli::AddClientCommand(app);
   cocoon::cli::AddAttestCommands(app);
   cocoon::cli::AddTonCommands(app);
+  cocoon::cli::AddWalletCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
