@@ -34,13 +34,15 @@ boost::asio::awaitable<Result<std::optional<InferEvent>>> ReadEvent(net::StreamR
 }
 
 boost::asio::awaitable<Result<std::optional<InferEvent>>> EventReader::Next() {
+  std::optional<Result<std::optional<InferEvent>>> got;
   if (held_) {
-    Result<std::optional<InferEvent>> held = std::move(*held_);
-    held_.reset();
-    co_return held;
+    got.swap(held_);
+  } else {
+    auto read = co_await ReadEvent(reader_);
+    got.emplace(std::move(read));
   }
-  auto first = co_await ReadEvent(reader_);
-  if (!first.ok() || !first->has_value() || !(*first)->has_body()) co_return first;
+  Result<std::optional<InferEvent>>& first = *got;
+  if (!first.ok() || !first->has_value() || !(*first)->has_body()) co_return std::move(first);
   std::string* body = (*first)->mutable_body();
   while (body->size() < max_body_ && reader_.Ready()) {
     auto next = co_await ReadEvent(reader_);
@@ -52,7 +54,7 @@ boost::asio::awaitable<Result<std::optional<InferEvent>>> EventReader::Next() {
     held_.emplace(std::move(next));
     break;
   }
-  co_return first;
+  co_return std::move(first);
 }
 
 Endpoint ToProto(http::Endpoint endpoint) {

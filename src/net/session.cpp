@@ -19,6 +19,7 @@ struct StreamState {
       : id(id), local(local), signal(ex, steady_clock::time_point::max()) {}
 
   void Notify() { signal.cancel(); }
+  bool wake_pending = false;  // in Session::deferred_wakes_
   asio::awaitable<void> Wait() {
     signal.expires_at(steady_clock::time_point::max());
     co_await signal.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -124,8 +125,6 @@ asio::awaitable<Status> Session::Start() {
 }
 
 asio::awaitable<Result<wire::Frame>> Session::ReadFrame() {
-  auto self = shared_from_this();
-  char buf[64 << 10];
   for (;;) {
     auto next = decoder_.Next();
     if (!next.ok()) co_return next.status();
@@ -133,30 +132,63 @@ asio::awaitable<Result<wire::Frame>> Session::ReadFrame() {
       ++counters_.frames_received;
       co_return std::move(**next);
     }
-    if (closed_) co_return close_reason_;
-    auto [ec, n] = co_await transport_->ReadSome(asio::buffer(buf));
-    if (closed_) co_return close_reason_;
-    if (ec) {
-      co_return Unavailable(ec == asio::error::eof ? "peer closed the connection"
-                                                   : "connection read failed: " + ec.message());
-    }
-    counters_.bytes_received += n;
-    last_received_ = steady_clock::now();
-    decoder_.Append(ByteSpan(reinterpret_cast<const uint8_t*>(buf), n));
+    Status read = co_await ReadMore();
+    if (!read.ok()) co_return read;
   }
+}
+
+asio::awaitable<Status> Session::ReadMore() {
+  if (closed_) co_return close_reason_;
+  auto [ec, n] = co_await transport_->ReadSome(asio::buffer(read_buffer_));
+  if (closed_) co_return close_reason_;
+  if (ec) {
+    co_return Unavailable(ec == asio::error::eof ? "peer closed the connection"
+                                                 : "connection read failed: " + ec.message());
+  }
+  counters_.bytes_received += n;
+  last_received_ = steady_clock::now();
+  decoder_.Append(ByteSpan(reinterpret_cast<const uint8_t*>(read_buffer_.data()), n));
+  co_return Status::Ok();
 }
 
 asio::awaitable<void> Session::ReadLoop() {
   auto self = shared_from_this();
+  // Readers are woken once everything already received has been handled, so
+  // a reader finds all its waiting chunks at once (and a relay can join them
+  // into one write) instead of being woken, and writing, once per frame.
+  defer_wakes_ = true;
   while (!closed_) {
-    auto frame = co_await ReadFrame();
+    for (;;) {
+      auto next = decoder_.Next();
+      if (!next.ok()) {
+        Close(next.status());
+        break;
+      }
+      if (!*next) break;
+      ++counters_.frames_received;
+      Status s = HandleFrame(**next);
+      if (!s.ok()) Close(s);
+      if (closed_) break;
+    }
     if (closed_) break;
-    if (!frame.ok()) {
-      Close(frame.status());
+    if (!transport_->HasBufferedInput()) WakeDeferred();
+    Status read = co_await ReadMore();
+    if (closed_) break;
+    if (!read.ok()) {
+      Close(read);
       break;
     }
-    Status s = HandleFrame(*frame);
-    if (!s.ok()) Close(s);
+  }
+  defer_wakes_ = false;
+  WakeDeferred();
+}
+
+void Session::WakeDeferred() {
+  std::vector<std::shared_ptr<detail::StreamState>> wakes;
+  wakes.swap(deferred_wakes_);
+  for (auto& s : wakes) {
+    s->wake_pending = false;
+    s->Notify();
   }
 }
 
@@ -320,7 +352,12 @@ Status Session::HandleData(wire::StreamData& data) {
     s.ended = true;
     s.done = true;
   }
-  s.Notify();
+  if (!defer_wakes_) {
+    s.Notify();
+  } else if (!s.wake_pending) {
+    s.wake_pending = true;
+    deferred_wakes_.push_back(it->second);
+  }
   return Status::Ok();
 }
 

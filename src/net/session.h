@@ -17,6 +17,7 @@
 // every returned awaitable awaited, on that executor.
 #pragma once
 
+#include <array>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -168,6 +169,10 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> KeepaliveLoop();
   // Reads until the decoder yields a frame.
   boost::asio::awaitable<Result<wire::Frame>> ReadFrame();
+  // Reads what the transport has into the decoder.
+  boost::asio::awaitable<Status> ReadMore();
+  // Wakes the readers whose streams got data while wakes were deferred.
+  void WakeDeferred();
   Status HandleFrame(wire::Frame& frame);
   Status HandleRequest(wire::Request& request);
   Status HandleData(wire::StreamData& data);
@@ -194,6 +199,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<std::function<void(const Status&)>> on_close_;
 
   FrameDecoder decoder_;
+  std::array<char, 64 << 10> read_buffer_;  // one read at a time (ReadLoop)
+  bool defer_wakes_ = false;                // ReadLoop is handling received frames
+  std::vector<std::shared_ptr<detail::StreamState>> deferred_wakes_;
   std::deque<std::string> write_queue_;
   size_t queued_write_bytes_ = 0;
   std::unique_ptr<boost::asio::steady_timer> write_signal_;

@@ -1,8 +1,11 @@
 #include "net/transport.h"
 
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
 #include <string>
 #include <vector>
 
@@ -36,7 +39,8 @@ class StreamTransport final : public Transport {
           gathered_.append(static_cast<const char*>(b.data()), b.size());
         }
         asio::const_buffer whole = asio::buffer(gathered_);
-        auto [ec, n] = co_await asio::async_write(Get(), whole, asio::as_tuple(asio::use_awaitable));
+        auto [ec, n] =
+            co_await asio::async_write(Get(), whole, asio::as_tuple(asio::use_awaitable));
         if (gathered_.capacity() > kKeepGatherCapacity) std::string().swap(gathered_);
         co_return ec;
       }
@@ -44,6 +48,15 @@ class StreamTransport final : public Transport {
     std::vector<asio::const_buffer> seq(buffers.begin(), buffers.end());
     auto [ec, n] = co_await asio::async_write(Get(), seq, asio::as_tuple(asio::use_awaitable));
     co_return ec;
+  }
+
+  bool HasBufferedInput() override {
+    if constexpr (kIsTls) {
+      SSL* ssl = stream_->native_handle();
+      return SSL_pending(ssl) > 0 || BIO_pending(SSL_get_rbio(ssl)) > 0;
+    } else {
+      return false;
+    }
   }
 
   void Close() override {

@@ -26,6 +26,10 @@ class Transport {
   // Writes every buffer, in order. One WriteAll at a time.
   virtual boost::asio::awaitable<boost::system::error_code> WriteAll(
       std::span<const boost::asio::const_buffer> buffers) = 0;
+  // Whether received bytes are already buffered inside the transport (TLS
+  // records read from the socket but not yet returned by ReadSome), so the
+  // next ReadSome completes without waiting for the peer.
+  virtual bool HasBufferedInput() { return false; }
   // Closes the underlying socket; pending reads and writes fail.
   virtual void Close() = 0;
 };
