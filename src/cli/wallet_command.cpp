@@ -30,8 +30,8 @@
 #include "cli/report.h"
 #include "crypto/ed25519.h"
 #include "ton/api_client.h"
-#include "ton/boc.h"
 #include "ton/wallet.h"
+#include "ton/wallet_sender.h"
 #include "util/file.h"
 
 namespace cocoon::cli {
@@ -90,14 +90,7 @@ Result<ton::Uint128> ParseTonAmount(std::string_view text) {
 }
 
 // 1500000000 -> "1.5".
-std::string FormatTon(ton::Uint128 nano) {
-  std::string out = ton::Uint128ToString(nano / kNanoPerTon);
-  std::string frac = ton::Uint128ToString(nano % kNanoPerTon);
-  frac.insert(0, 9 - frac.size(), '0');
-  while (!frac.empty() && frac.back() == '0') frac.pop_back();
-  if (!frac.empty()) out += "." + frac;
-  return out;
-}
+using ton::FormatTon;
 
 std::string TonText(ton::Uint128 nano) {
   return FormatTon(nano) + " TON (" + ton::Uint128ToString(nano) + " nanoTON)";
@@ -153,7 +146,7 @@ std::string ShownEndpoint(const std::string& endpoint) {
   return e;
 }
 
-std::unique_ptr<ton::TonApiClient> MakeApi(const ApiFlags& f) {
+std::shared_ptr<const ton::TonApiClient> MakeApi(const ApiFlags& f) {
   if (f.api.empty()) Die("--api is required: mainnet, testnet or an http(s) URL of a TON API v2");
   Result<ton::ApiConfig> config = ton::ApiConfig::ForNetwork(f.api);
   if (!config.ok()) {
@@ -172,7 +165,7 @@ std::unique_ptr<ton::TonApiClient> MakeApi(const ApiFlags& f) {
     config->api_key = std::move(k);
   }
   config->max_attempts = 3;
-  return std::make_unique<ton::TonApiClient>(*std::move(config), ton::MakeCurlTransport());
+  return std::make_shared<const ton::TonApiClient>(*std::move(config), ton::MakeCurlTransport());
 }
 
 // What went wrong talking to the API, and what to do about it.
@@ -259,7 +252,7 @@ void RunAddress(const WalletFlags& f) {
 
 void RunBalance(const WalletFlags& f, const ApiFlags& af) {
   const LoadedWallet w = LoadWallet(f, f.testnet || af.api == "testnet");
-  const std::unique_ptr<ton::TonApiClient> api = MakeApi(af);
+  const std::shared_ptr<const ton::TonApiClient> api = MakeApi(af);
   const ton::AccountInfo info = ReadAccount(*api, w.wallet.address());
   const uint32_t seqno =
       info.status == ton::AccountStatus::kActive ? ReadSeqno(*api, w.wallet.address()) : 0;
@@ -343,36 +336,10 @@ void RunSend(const WalletFlags& f, const ApiFlags& af, const SendFlags& s) {
   if (s.wait < 0) Die("--wait must be 0 or more seconds");
   const bool testnet = f.testnet || af.api == "testnet";
   const LoadedWallet w = LoadWallet(f, testnet);
-  const std::unique_ptr<ton::TonApiClient> api = MakeApi(af);
+  const std::shared_ptr<const ton::TonApiClient> api = MakeApi(af);
   const Destination to = ResolveDestination(*api, s, testnet);
   const ton::Address& self = w.wallet.address();
 
-  const ton::AccountInfo info = ReadAccount(*api, self);
-  if (info.status == ton::AccountStatus::kFrozen) {
-    Die("the wallet " + Shown(w) + " is frozen (storage debt); unfreeze it before sending");
-  }
-  const bool deploy = info.status != ton::AccountStatus::kActive;
-  if (!deploy && info.code && info.code->hash() != w.wallet.state_init().code->hash()) {
-    Die("the account " + Shown(w) + " is not a " +
-        std::string(ton::WalletVersionName(w.wallet.version())) +
-        " wallet (different code); check --version");
-  }
-  if (*amount > info.balance || info.balance - *amount < kFeeReserve) {
-    Die("insufficient balance: the wallet " + Shown(w) + " has " + TonText(info.balance) +
-        ", sending " + FormatTon(*amount) + " TON needs at least " +
-        FormatTon(*amount + kFeeReserve) + " TON (" + FormatTon(kFeeReserve) +
-        " TON kept for fees); fund the wallet or send less");
-  }
-  const uint32_t seqno = deploy ? 0 : ReadSeqno(*api, self);
-
-  ton::WalletTransfer t;
-  t.seqno = seqno;
-  const int64_t now = info.sync_utime > 0 ? info.sync_utime
-                                          : std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::system_clock::now().time_since_epoch())
-                                                .count();
-  t.valid_until =
-      static_cast<uint32_t>(now) + std::max(kValidForSeconds, static_cast<uint32_t>(s.wait));
   ton::InternalMessage m;
   m.destination = to.address;
   m.value = *amount;
@@ -382,26 +349,29 @@ void RunSend(const WalletFlags& f, const ApiFlags& af, const SendFlags& s) {
     if (!body.ok()) Die("--comment: " + body.status().message());
     m.body = *body;
   }
-  t.messages.push_back(std::move(m));
-  Result<ton::CellRef> signed_body = w.wallet.SignedBody(t, w.key);
-  Result<ton::CellRef> ext = w.wallet.ExternalTransfer(t, w.key, deploy);
-  if (!signed_body.ok() || !ext.ok()) {
-    Die("cannot build the transfer: " +
-        (signed_body.ok() ? ext.status() : signed_body.status()).message());
-  }
-  Result<Bytes> boc = ton::SerializeBoc(*ext);
-  if (!boc.ok()) Die("cannot serialize the transfer: " + boc.status().message());
+
+  // The sender refuses a frozen wallet, an account with other code and a
+  // balance below the amount plus kFeeReserve, deploys the wallet on its
+  // first send, and takes valid_until from the chain's clock.
+  ton::WalletSenderOptions options;
+  options.confirm_timeout = std::chrono::seconds(s.wait);
+  options.valid_for = std::chrono::seconds(kValidForSeconds);
+  options.fee_reserve = kFeeReserve;
+  options.testnet = testnet;
+  ton::WalletSender sender(api, w.wallet, w.key, options);
+  Result<ton::SentTransfer> sent = sender.Submit({m}, std::chrono::seconds(s.wait));
+  if (!sent.ok()) DieApi(*api, "cannot send", sent.status());
+  const uint32_t seqno = sent->seqno;
+  const bool deploy = sent->deployed_wallet;
 
   if (!f.json) {
-    std::cout << "wallet:          " << Shown(w) << "  (" << StateName(info.status) << ", seqno "
-              << seqno << (deploy ? ", deployed by this send" : "") << ")\n"
+    std::cout << "wallet:          " << Shown(w) << "  (" << StateName(sent->state_before)
+              << ", seqno " << seqno << (deploy ? ", deployed by this send" : "") << ")\n"
               << "to:              " << to.address.ToFriendly(to.bounce, testnet, true)
               << "  (bounce: " << (to.bounce ? "yes" : "no") << ")\n"
               << "amount:          " << TonText(*amount) << "\n";
     if (s.comment) std::cout << "comment:         " << *s.comment << "\n";
   }
-  Result<Bytes> hash = api->SendBocReturnHash(*boc);
-  if (!hash.ok()) DieApi(*api, "the TON API did not accept the transfer", hash.status());
   json out = {{"wallet", Shown(w)},
               {"to", to.address.ToFriendly(to.bounce, testnet, true)},
               {"bounce", to.bounce},
@@ -409,32 +379,33 @@ void RunSend(const WalletFlags& f, const ApiFlags& af, const SendFlags& s) {
               {"amount_nanoton", ton::Uint128ToString(*amount)},
               {"deploy", deploy},
               {"seqno", seqno},
-              {"message_hash", HexEncode(*hash)}};
+              {"message_hash", HexEncode(sent->message_hash)}};
   if (s.comment) out["comment"] = *s.comment;
-  if (!f.json) std::cout << "sent:            message " << HexEncode(*hash) << "\n";
+  if (!f.json) std::cout << "sent:            message " << HexEncode(sent->message_hash) << "\n";
   if (s.wait == 0) {
     if (f.json) std::cout << out.dump(2) << "\n";
     return;
   }
 
   if (!f.json) std::cerr << "waiting up to " << s.wait << " s for seqno " << seqno + 1 << "...\n";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(s.wait);
-  uint32_t now_seqno = ReadSeqno(*api, self);
-  while (now_seqno <= seqno && std::chrono::steady_clock::now() < deadline) {
-    ton::RealSleeper().SleepFor(std::chrono::seconds(1));
-    now_seqno = ReadSeqno(*api, self);
+  Result<uint32_t> seen = sender.AwaitConfirmation(seqno, std::chrono::seconds(s.wait));
+  if (!seen.ok() && seen.status().code() != ErrorCode::kDeadlineExceeded) {
+    DieApi(*api, "cannot read the wallet's seqno", seen.status());
   }
-  if (now_seqno <= seqno) {
+  if (!seen.ok()) {
+    const Result<uint32_t> still = sender.ReadSeqno();
     out["confirmed"] = false;
     if (f.json) std::cout << out.dump(2) << "\n";
     Die("not confirmed within " + std::to_string(s.wait) + " s (seqno still " +
-            std::to_string(now_seqno) + "); it may still land until it expires at unix time " +
-            std::to_string(t.valid_until) + "; check with `cocoon wallet balance`",
+            std::to_string(still.ok() ? *still : seqno) +
+            "); it may still land until it expires at unix time " +
+            std::to_string(sent->valid_until) + "; check with `cocoon wallet balance`",
         kExitNotConfirmed);
   }
+  const uint32_t now_seqno = *seen;
   out["confirmed"] = true;
   out["new_seqno"] = now_seqno;
-  const std::optional<ton::Transaction> tx = FindTransaction(*api, self, *signed_body);
+  const std::optional<ton::Transaction> tx = FindTransaction(*api, self, sent->signed_body);
   if (tx) {
     out["transaction"] = {{"lt", std::to_string(tx->id.lt)},
                           {"hash", HexEncode(tx->id.hash)},
