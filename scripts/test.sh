@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 jobs=$(nproc)
 
+echo "== contracts: dependencies and compiled code (the local-chain tests need them)"
+bash contracts/prepare.sh
+
 echo "== C++ build and tests"
 bash scripts/build.sh
 build_dir=build
