@@ -1,12 +1,12 @@
-#include "worker/usage_scan.h"
+#include "http/usage_scan.h"
 
-namespace cocoon::worker {
+namespace cocoon::http {
 
 bool MayCarryUsage(std::string_view data) {
   constexpr std::string_view kKey = "\"usage\"";
   auto skip_space = [&](size_t at) {
-    while (at < data.size() && (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' ||
-                                data[at] == '\r'))
+    while (at < data.size() &&
+           (data[at] == ' ' || data[at] == '\t' || data[at] == '\n' || data[at] == '\r'))
       ++at;
     return at;
   };
@@ -19,4 +19,4 @@ bool MayCarryUsage(std::string_view data) {
   return false;
 }
 
-}  // namespace cocoon::worker
+}  // namespace cocoon::http

@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-namespace cocoon::worker {
+namespace cocoon::http {
 
 // False only when every `"usage"` key in `data` has the value null, so the
 // chunk carries no usage. Inside a JSON string a quote is escaped, so an
@@ -15,4 +15,4 @@ namespace cocoon::worker {
 // garbage) answers true and the caller parses the chunk in full.
 bool MayCarryUsage(std::string_view data);
 
-}  // namespace cocoon::worker
+}  // namespace cocoon::http

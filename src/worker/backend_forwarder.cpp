@@ -13,9 +13,9 @@
 
 #include "http/openai.h"
 #include "http/sse_parser.h"
+#include "http/usage_scan.h"
 #include "inference/protocol.h"
 #include "util/json_depth.h"
-#include "worker/usage_scan.h"
 
 namespace cocoon::worker {
 
@@ -82,7 +82,7 @@ struct EventFacts {
 
 EventFacts InspectEvent(std::string_view data) {
   EventFacts facts;
-  if (data.empty() || data == "[DONE]" || !MayCarryUsage(data) ||
+  if (data.empty() || data == "[DONE]" || !http::MayCarryUsage(data) ||
       JsonNestingDepth(data) > kMaxJsonDepth)
     return facts;
   json j = json::parse(data, nullptr, /*allow_exceptions=*/false);

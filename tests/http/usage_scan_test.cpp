@@ -1,10 +1,10 @@
 // MayCarryUsage must never say "no usage" for a chunk that has some: the
 // worker would then bill nothing for the request.
-#include "worker/usage_scan.h"
+#include "http/usage_scan.h"
 
 #include <gtest/gtest.h>
 
-namespace cocoon::worker {
+namespace cocoon::http {
 namespace {
 
 TEST(MayCarryUsage, NullUsageNeedsNoParse) {
@@ -33,4 +33,4 @@ TEST(MayCarryUsage, TheWordInTextIsNotAKey) {
 }
 
 }  // namespace
-}  // namespace cocoon::worker
+}  // namespace cocoon::http
