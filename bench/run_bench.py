@@ -340,6 +340,8 @@ def main():
     ap.add_argument("--b-interval-ms", type=int, default=50, help="workload B: delay between chunks")
     ap.add_argument("--json", default=os.path.join(here, "results.json"))
     ap.add_argument("--markdown", default=os.path.join(here, "RESULTS.md"))
+    ap.add_argument("--append", action="store_true",
+                    help="add this run to the Markdown file and to the JSON file's runs instead of replacing them")
     ap.add_argument("--smoke", action="store_true",
                     help="a short run that only checks that everything works (CI)")
     args = ap.parse_args()
@@ -378,10 +380,19 @@ def main():
                 summary["network_exit_codes"] = net.stop()
                 report["workload_b"].append(summary)
                 failures += summary["failed"]
-    with open(args.json, "w") as f:
-        json.dump(report, f, indent=2)
-    with open(args.markdown, "w") as f:
-        f.write("# Benchmark results\n\n" + markdown(report) + "\n")
+    if args.append and os.path.exists(args.json):
+        with open(args.json) as f:
+            previous = json.load(f)
+        runs = previous.get("runs", [previous])
+        with open(args.json, "w") as f:
+            json.dump({"runs": runs + [report]}, f, indent=2)
+        with open(args.markdown, "a") as f:
+            f.write("\n## Another run\n\n" + markdown(report) + "\n")
+    else:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2)
+        with open(args.markdown, "w") as f:
+            f.write("# Benchmark results\n\n" + markdown(report) + "\n")
     print(f"wrote {args.json} and {args.markdown}")
     bad_exits = [c for r in [report.get("workload_a", {})] + report.get("workload_b", [])
                  for c in (r.get("network_exit_codes") or {}).values() if c != 0]

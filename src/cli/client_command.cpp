@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/daemon_runtime.h"
 #include "cli/node_config.h"
+#include "cli/payee_payments.h"
 #include "cli/report.h"
 #include "client/api_server.h"
 
@@ -90,11 +91,22 @@ void AddClientCommand(CLI::App& app) {
           "this client's funds",
           listen.ToString());
 
+    const auto payments_config = ReadPaymentsConfig(
+        *loaded.table, attest::Role::kClient, std::filesystem::path(a->node.config).parent_path());
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    std::unique_ptr<PayeePayments> payments;
+    net::PersistentLink::OnConnect on_connect;
+    if (payments_config) {
+      payments = std::make_unique<PayeePayments>(*payments_config, rt, node::PayeeRole::kClient);
+      options.payee = payments->payee();
+      on_connect = [p = payments.get()](const net::SecureSession& secure) {
+        return p->ClientHello(secure);
+      };
+    }
     boost::asio::io_context io;
     net::PersistentLinkOptions link_options;
     client::ProxyPool pool(io.get_executor(), proxies, link_options,
-                           rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy}));
+                           rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy}), on_connect);
     ratls::PeerRequirements verify_workers{
         rt.trust.verifier, rt.trust.policy, rt.clock, {attest::Role::kWorker}};
     client::ApiServer api(io.get_executor(), options, pool, keys, verify_workers);
@@ -121,6 +133,7 @@ void AddClientCommand(CLI::App& app) {
     });
     admin.Listen();
     pool.Start();
+    if (payments) payments->StartSubmitting(io.get_executor());
     spdlog::info("client API on http://{}:{} ({} proxies, API keys {})", listen.host, *port,
                  proxies.size(), keys.required() ? "required" : "not required");
     rt.Run(
@@ -129,6 +142,7 @@ void AddClientCommand(CLI::App& app) {
           admin.server->Stop();
           api.Stop();
           pool.Stop();
+          if (payments) payments->Stop();
         });
   });
 }

@@ -9,6 +9,8 @@
 #include "cli/commands.h"
 #include "cli/daemon_runtime.h"
 #include "cli/node_config.h"
+#include "cli/payments_config.h"
+#include "cli/proxy_payments.h"
 #include "cli/report.h"
 #include "proxy/proxy_server.h"
 
@@ -45,8 +47,18 @@ void AddProxyCommand(CLI::App& app) {
     options.max_requests_per_client =
         static_cast<uint32_t>(section.Uint("max_requests_per_client", 256, 1 << 20));
     if (auto registry = LoadRegistry(loaded.settings)) options.allowed_models = registry->models;
+    const auto payments_config = ReadPaymentsConfig(
+        *loaded.table, attest::Role::kProxy, std::filesystem::path(a->node.config).parent_path());
 
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    std::unique_ptr<ProxyPayments> payments;
+    if (payments_config) {
+      payments = std::make_unique<ProxyPayments>(*payments_config, rt);
+      options.payments = payments->desk();
+      options.client_refresh = payments_config->client_refresh;
+    } else {
+      spdlog::warn("no [payments] section: this proxy serves requests without charging");
+    }
     boost::asio::io_context io;
     proxy::ProxyServer server(io.get_executor(), options,
                               rt.Tls(ratls::TlsSide::kServer, {attest::Role::kWorker}),
@@ -93,6 +105,7 @@ void AddProxyCommand(CLI::App& app) {
     });
     admin.Listen();
     server.Start();
+    if (payments) payments->StartAnchoring(io.get_executor());
     spdlog::info("proxy listening: workers on {}:{}, clients on {}:{}", options.workers_listen.host,
                  server.workers_port(), options.clients_listen.host, server.clients_port());
     rt.Run(
@@ -104,6 +117,7 @@ void AddProxyCommand(CLI::App& app) {
         [&] {
           admin.server->Stop();
           server.Stop();
+          if (payments) payments->Stop();
         });
   });
 }

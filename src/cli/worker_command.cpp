@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/daemon_runtime.h"
 #include "cli/node_config.h"
+#include "cli/payee_payments.h"
 #include "cli/report.h"
 #include "util/file.h"
 #include "worker/backend_forwarder.h"
@@ -127,7 +128,14 @@ void AddWorkerCommand(CLI::App& app) {
     auto health_interval =
         std::chrono::milliseconds(section.Uint("health_interval_ms", 5000, 3600000));
 
+    const auto payments_config = ReadPaymentsConfig(
+        *loaded.table, attest::Role::kWorker, std::filesystem::path(a->node.config).parent_path());
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    std::unique_ptr<PayeePayments> payments;
+    if (payments_config) {
+      payments = std::make_unique<PayeePayments>(*payments_config, rt, node::PayeeRole::kWorker);
+      options.payee = payments->payee();
+    }
     boost::asio::io_context io;
     auto forwarder = std::make_shared<worker::BackendForwarder>(io.get_executor(), backend);
     worker::WorkerNode node(
@@ -189,6 +197,7 @@ void AddWorkerCommand(CLI::App& app) {
     admin.Listen();
     health.Start();
     node.Start();
+    if (payments) payments->StartSubmitting(io.get_executor());
     spdlog::info("worker \"{}\": backend {}, {} model(s), coefficient {}, capacity {}",
                  options.announce.name(), backend_text, models.size(),
                  options.announce.price_coefficient(), options.announce.max_concurrent());
@@ -198,6 +207,7 @@ void AddWorkerCommand(CLI::App& app) {
           admin.server->Stop();
           health.Stop();
           node.Stop();
+          if (payments) payments->Stop();
         });
   });
 }

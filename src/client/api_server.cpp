@@ -7,9 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "client/attestation_json.h"
+#include "client/usage_cost.h"
 #include "crypto/random.h"
 #include "http/openai.h"
 #include "inference/protocol.h"
+#include "pay/errors.h"
 #include "ratls/certificate.h"
 #include "util/bytes.h"
 
@@ -143,6 +145,7 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   infer.set_model(model);
   infer.set_stream(parsed->stream);
   infer.set_max_coefficient(options_.max_coefficient);
+  if (parsed->max_tokens) infer.set_max_tokens(*parsed->max_tokens);
   const std::string payload = infer.SerializeAsString();
 
   ++in_flight_;
@@ -213,6 +216,12 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
                                     std::to_string(options_.answer_timeout.count()) + " ms");
     http::ApiError error = http::ApiErrorFromStatus(last_error);
     if (last_error.code() == ErrorCode::kNotFound) error.code = "model_not_found";
+    if (pay::HasReason(last_error, pay::kInsufficientCredit)) {
+      // OpenAI's answer when the account cannot pay: 429 insufficient_quota.
+      error.http_status = 429;
+      error.type = "insufficient_quota";
+      error.code = "insufficient_quota";
+    }
     spdlog::info("request {} ({}) refused: {} {}", request_id, model, error.http_status,
                  last_error.ToString());
     co_await fail(error);
@@ -245,6 +254,9 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   bool ends_with_blank_line = true;
   std::optional<inference::ResponseTail> tail;
   Status broken;
+  // With payments the usage event waits for the tail's cost.
+  std::optional<StreamCostWriter> costs;
+  if (options_.payee && streaming) costs.emplace();
   // Pieces that queued up while the caller's socket was busy go out in one
   // write.
   inference::EventReader events(*stream, kMaxJoinedPieceBytes);
@@ -266,6 +278,11 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
     if (piece.empty()) continue;
     if (streaming) {
       ends_with_blank_line = piece.size() >= 2 && piece.compare(piece.size() - 2, 2, "\n\n") == 0;
+      if (costs) {
+        std::string now = costs->Push(piece);
+        if (!now.empty() && !(co_await writer.Write(now)).ok()) break;
+        continue;
+      }
       if (!(co_await writer.Write(piece)).ok()) break;
     } else {
       body += piece;
@@ -279,6 +296,25 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
     co_return;
   }
   Status outcome = broken.ok() ? (tail ? inference::TailStatus(*tail) : Status::Ok()) : broken;
+  const inference::Payment* payment = nullptr;
+  if (tail && tail->has_payment() && options_.payee) {
+    payment = &tail->payment();
+    if (!payment->voucher().empty()) {
+      Result<uint64_t> total =
+          options_.payee->AcceptVoucher(proxy->peer().key, AsBytes(payment->voucher()));
+      if (total.ok()) {
+        ++counters_.vouchers;
+      } else {
+        ++counters_.vouchers_refused;
+        spdlog::error("request {}: the proxy's voucher was refused: {}", request_id,
+                      total.status().ToString());
+      }
+    }
+  }
+  if (costs) {
+    std::string rest = costs->Finish(payment);
+    if (!rest.empty()) (void)co_await writer.Write(rest);
+  }
   if (tail && tail->has_usage()) {
     const auto& u = tail->usage();
     spdlog::debug("request {} ({}): usage prompt {} cached {} completion {} reasoning {}",
@@ -308,7 +344,7 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
     http::Response response;
     response.status = status;
     response.headers = headers;
-    response.body = std::move(body);
+    response.body = payment ? AddCostToUsage(body, *payment) : std::move(body);
     (void)co_await writer.Send(std::move(response));
   }
 }
@@ -447,16 +483,19 @@ nlohmann::json ApiServer::Stats() const {
                     {"requests", k.requests},
                     {"refused", k.refused}});
   }
-  return {{"proxies", proxies},
-          {"api_keys", keys},
-          {"in_flight", in_flight_},
-          {"requests",
-           {{"total", counters_.requests},
-            {"completed", counters_.completed},
-            {"incomplete", counters_.incomplete},
-            {"cancelled", counters_.cancelled},
-            {"errors", counters_.errors},
-            {"failovers", counters_.failovers}}}};
+  return {
+      {"proxies", proxies},
+      {"api_keys", keys},
+      {"in_flight", in_flight_},
+      {"requests",
+       {{"total", counters_.requests},
+        {"completed", counters_.completed},
+        {"incomplete", counters_.incomplete},
+        {"cancelled", counters_.cancelled},
+        {"errors", counters_.errors},
+        {"failovers", counters_.failovers}}},
+      {"payments", options_.payee ? options_.payee->Stats() : nlohmann::json(nullptr)},
+      {"vouchers", {{"accepted", counters_.vouchers}, {"refused", counters_.vouchers_refused}}}};
 }
 
 }  // namespace cocoon::client

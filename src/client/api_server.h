@@ -37,6 +37,7 @@
 #include "client/proxy_pool.h"
 #include "http/openai.h"
 #include "http/server.h"
+#include "node/payee.h"
 #include "node/registry.h"
 #include "ratls/verify.h"
 
@@ -51,6 +52,10 @@ struct ApiServerOptions {
   // Models the registry allows; empty: any (the proxies decide).
   std::set<std::string> models;
   node::Prices prices;  // for /v1/models
+  // Payments (node/payee.h): keeps the proxies' vouchers; with it, each
+  // answer's usage carries its cost (client/usage_cost.h). Null: the
+  // proxies do not charge.
+  std::shared_ptr<node::Payee> payee;
 };
 
 struct ApiCounters {
@@ -60,6 +65,8 @@ struct ApiCounters {
   uint64_t cancelled = 0;
   uint64_t errors = 0;  // answered with an error status before the head
   uint64_t failovers = 0;
+  uint64_t vouchers = 0;          // accepted from the proxies
+  uint64_t vouchers_refused = 0;  // failed the contract's checks
 };
 
 class ApiServer {

@@ -3,11 +3,13 @@
 namespace cocoon::client {
 
 ProxyPool::ProxyPool(boost::asio::any_io_executor executor, std::vector<net::HostPort> proxies,
-                     net::PersistentLinkOptions options, std::shared_ptr<ratls::TlsContext> tls)
+                     net::PersistentLinkOptions options, std::shared_ptr<ratls::TlsContext> tls,
+                     net::PersistentLink::OnConnect on_connect)
     : executor_(executor),
       options_(options),
       tls_(std::make_shared<std::shared_ptr<ratls::TlsContext>>(std::move(tls))),
-      addresses_(std::move(proxies)) {}
+      addresses_(std::move(proxies)),
+      on_connect_(std::move(on_connect)) {}
 
 void ProxyPool::Start() {
   for (const auto& address : addresses_) {
@@ -18,7 +20,7 @@ void ProxyPool::Start() {
           (void)s.Fail(NotFound("a client serves no methods"));
           co_return;
         },
-        nullptr);
+        on_connect_);
     links_.push_back(link);
     link->Start();
   }

@@ -16,8 +16,11 @@ namespace cocoon::client {
 
 class ProxyPool {
  public:
+  // `on_connect` (optional) runs after each handshake before the link is
+  // used (the payments hello); an error drops the connection.
   ProxyPool(boost::asio::any_io_executor executor, std::vector<net::HostPort> proxies,
-            net::PersistentLinkOptions options, std::shared_ptr<ratls::TlsContext> tls);
+            net::PersistentLinkOptions options, std::shared_ptr<ratls::TlsContext> tls,
+            net::PersistentLink::OnConnect on_connect = nullptr);
 
   void Start();
   void Stop();
@@ -37,6 +40,7 @@ class ProxyPool {
   net::PersistentLinkOptions options_;
   std::shared_ptr<std::shared_ptr<ratls::TlsContext>> tls_;
   std::vector<net::HostPort> addresses_;
+  net::PersistentLink::OnConnect on_connect_;
   std::vector<std::shared_ptr<net::PersistentLink>> links_;
   size_t next_ = 0;
 };

@@ -21,6 +21,9 @@ inline constexpr std::string_view kAnnounceMethod = "worker.announce";
 inline constexpr std::string_view kInferMethod = "infer";
 inline constexpr std::string_view kModelsMethod = "proxy.models";
 inline constexpr std::string_view kAttestationMethod = "proxy.attestation";
+inline constexpr std::string_view kClientHelloMethod = "client.hello";
+inline constexpr std::string_view kPaymentTermsMethod = "proxy.payment_terms";
+inline constexpr std::string_view kVoucherMethod = "worker.voucher";
 
 // The largest body piece one InferEvent may carry so the event still
 // arrives as one session chunk (net::IncomingStream::Write), with room for
@@ -43,8 +46,7 @@ boost::asio::awaitable<Result<std::optional<InferEvent>>> ReadEvent(net::StreamR
 // those of ReadEvent; an error met while joining comes after the joined body.
 class EventReader {
  public:
-  EventReader(net::StreamReader& reader, size_t max_body)
-      : reader_(reader), max_body_(max_body) {}
+  EventReader(net::StreamReader& reader, size_t max_body) : reader_(reader), max_body_(max_body) {}
   boost::asio::awaitable<Result<std::optional<InferEvent>>> Next();
 
  private:

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "crypto/random.h"
 #include "inference/protocol.h"
 #include "net/endpoint.h"
+#include "ton/uint128.h"
 
 namespace cocoon::proxy {
 
@@ -162,6 +164,25 @@ asio::awaitable<void> ProxyServer::HandleWorker(uint64_t id, net::IncomingStream
     (void)stream.Fail(InvalidArgument("announce: the message does not parse"));
     co_return;
   }
+  inference::AnnounceAck ack;
+  if (options_.payments) {
+    WorkerPtr worker = pool_.Find(id);
+    Result<PaidPeer> paid =
+        !announce.has_payment()
+            ? Result<PaidPeer>(FailedPrecondition(
+                  "this proxy pays workers through their worker contract; the worker must name "
+                  "its owner wallet ([worker] payout wallet)"))
+            : options_.payments->AdmitWorker(announce.payment(),
+                                             worker ? worker->identity.key.Hex() : "");
+    if (!paid.ok()) {
+      ++counters_.peers_refused_payments;
+      spdlog::error("worker {}: not served: {}", id, paid.status().ToString());
+      (void)stream.Fail(paid.status());
+      co_return;
+    }
+    if (worker) worker->payee = paid->party;
+    *ack.mutable_payment() = std::move(paid->terms);
+  }
   Status accepted = pool_.Announce(id, announce);
   if (!accepted.ok()) {
     spdlog::warn("worker {}: announcement refused: {}", id, accepted.message());
@@ -172,7 +193,6 @@ asio::awaitable<void> ProxyServer::HandleWorker(uint64_t id, net::IncomingStream
                announce.name(), announce.models_size(), announce.price_coefficient(),
                announce.max_concurrent(), announce.enabled() ? "enabled" : "disabled",
                announce.healthy() ? "healthy" : "unhealthy");
-  inference::AnnounceAck ack;
   ack.set_worker_id(id);
   std::string encoded = ack.SerializeAsString();
   (void)co_await stream.Write(AsBytes(encoded));
@@ -185,11 +205,17 @@ asio::awaitable<void> ProxyServer::HandleClient(uint64_t id, net::IncomingStream
     co_await Infer(id, std::move(stream));
     co_return;
   }
+  if (method == inference::kClientHelloMethod) {
+    co_await Hello(id, std::move(stream));
+    co_return;
+  }
   std::string answer;
   if (method == inference::kModelsMethod) {
     answer = pool_.Models().SerializeAsString();
   } else if (method == inference::kAttestationMethod) {
     answer = pool_.Attestation().SerializeAsString();
+  } else if (method == inference::kPaymentTermsMethod) {
+    answer = options_.payments ? options_.payments->PublicTerms().SerializeAsString() : "";
   } else {
     (void)stream.Fail(NotFound("unknown method \"" + method + "\" for a client"));
     co_return;
@@ -214,6 +240,20 @@ asio::awaitable<void> ProxyServer::Infer(uint64_t client_id, net::IncomingStream
                                         std::to_string(options_.max_requests_per_client) + ")"));
     co_return;
   }
+  std::optional<BilledParty> payer;
+  if (options_.payments) {
+    if (!it->second.payer) {
+      ++counters_.refused;
+      (void)stream.Fail(
+          it->second.payment_refusal.empty()
+              ? FailedPrecondition("this proxy charges for requests: the client must say who "
+                                   "pays (client.hello) before its first request")
+              : PermissionDenied("this proxy does not serve this client: " +
+                                 it->second.payment_refusal));
+      co_return;
+    }
+    payer = it->second.payer;
+  }
   ++it->second.in_flight;
   ++in_flight_;
   RelayObserver count = [this](const RelayOutcome& outcome) {
@@ -229,21 +269,203 @@ asio::awaitable<void> ProxyServer::Infer(uint64_t client_id, net::IncomingStream
     }
     if (observer_) observer_(outcome);
   };
-  co_await RelayInference(std::move(stream), pool_, options_.relay, count);
+  RelayHooks hooks;
+  auto reservation = std::make_shared<std::optional<pay::Reservation>>();
+  if (payer) {
+    hooks.before_routing = [this, client_id, payer, reservation](
+                               inference::InferRequest& request) -> asio::awaitable<Status> {
+      uint32_t coefficient = request.max_coefficient();
+      if (coefficient == 0) {
+        // "Any price": reserve at the dearest worker now serving the model,
+        // and route only to workers at most that dear.
+        coefficient = pool_.MaxCoefficient(request.model());
+        if (coefficient == 0) co_return Status::Ok();  // nobody serves it: the relay refuses
+        request.set_max_coefficient(coefficient);
+      }
+      Result<pay::Reservation> r = co_await ReserveFor(client_id, *payer, request, coefficient);
+      if (!r.ok()) co_return r.status();
+      *reservation = *r;
+      co_return Status::Ok();
+    };
+    hooks.on_tail = [this, payer, reservation](const ConnectedWorker& worker,
+                                               const inference::InferRequest& request,
+                                               const inference::ResponseTail& tail)
+        -> asio::awaitable<std::optional<inference::Payment>> {
+      if (!*reservation) co_return std::nullopt;
+      pay::Reservation held = **reservation;
+      reservation->reset();
+      // The ledger's idempotency key is the proxy's own: a request id is the
+      // client's choice, and one reused must not make a second answer free.
+      const std::string ledger_id = HexEncode(crypto::RandomBytes(12)) + ":" + request.request_id();
+      std::optional<inference::Payment> payment =
+          co_await SettleRequest(held, *payer, worker, request, ledger_id, tail);
+      co_return payment;
+    };
+  }
+  co_await RelayInference(std::move(stream), pool_, options_.relay, count, hooks);
+  // Not served (refused, cancelled, no tail): nothing is charged.
+  if (*reservation) options_.payments->Release(**reservation);
   --in_flight_;
   // The client may have disconnected meanwhile.
   if (auto again = clients_.find(client_id); again != clients_.end()) --again->second.in_flight;
 }
 
+asio::awaitable<void> ProxyServer::Hello(uint64_t client_id, net::IncomingStream stream) {
+  inference::ClientHello hello;
+  const Bytes& payload = stream.payload();
+  if (!hello.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    (void)stream.Fail(InvalidArgument("client.hello: the message does not parse"));
+    co_return;
+  }
+  inference::ClientWelcome welcome;
+  if (options_.payments) {
+    auto it = clients_.find(client_id);
+    if (it == clients_.end()) co_return;
+    const std::string key = it->second.identity.key.Hex();
+    Result<PaidPeer> paid = co_await options_.payments->AdmitClient(hello, key);
+    it = clients_.find(client_id);  // it may have gone while the chain was read
+    if (it == clients_.end()) co_return;
+    if (!paid.ok()) {
+      ++counters_.peers_refused_payments;
+      it->second.payer.reset();
+      it->second.payment_refusal = paid.status().message();
+      spdlog::error("client {} ({}): not served: {}", client_id, it->second.remote,
+                    paid.status().ToString());
+      (void)stream.Fail(paid.status());
+      co_return;
+    }
+    it->second.payer = paid->party;
+    it->second.payment_refusal.clear();
+    it->second.refreshed = std::chrono::steady_clock::now();
+    const pay::CreditAccount account = options_.payments->billing().Account(paid->party.contract);
+    spdlog::info("client {} pays through {}: available credit {} nanoTON", client_id,
+                 paid->party.contract.ToRaw(), ton::Uint128ToString(account.available));
+    *welcome.mutable_payment() = std::move(paid->terms);
+    welcome.set_available_credit(ton::Uint128ToString(account.available));
+  }
+  std::string encoded = welcome.SerializeAsString();
+  (void)co_await stream.Write(AsBytes(encoded));
+  (void)stream.Finish();
+}
+
+asio::awaitable<Result<pay::Reservation>> ProxyServer::ReserveFor(uint64_t client_id,
+                                                                  BilledParty payer,
+                                                                  inference::InferRequest& request,
+                                                                  uint32_t coefficient) {
+  Result<pay::Reservation> r = options_.payments->Reserve(payer, request, coefficient);
+  auto it = clients_.find(client_id);
+  const auto now = std::chrono::steady_clock::now();
+  if (r.ok() || r.status().code() != ErrorCode::kResourceExhausted || it == clients_.end() ||
+      now - it->second.refreshed < options_.client_refresh) {
+    if (!r.ok() && r.status().code() == ErrorCode::kResourceExhausted) {
+      ++counters_.insufficient_credit;
+    }
+    co_return r;
+  }
+  // Out of credit: a top-up may have landed since the contract was read.
+  it->second.refreshed = now;
+  Status refreshed = co_await options_.payments->RefreshClient(payer.contract);
+  if (!refreshed.ok()) {
+    spdlog::warn("client {}: re-reading its contract failed: {}", client_id, refreshed.ToString());
+  }
+  r = options_.payments->Reserve(payer, request, coefficient);
+  if (!r.ok() && r.status().code() == ErrorCode::kResourceExhausted) {
+    ++counters_.insufficient_credit;
+  }
+  co_return r;
+}
+
+asio::awaitable<std::optional<inference::Payment>> ProxyServer::SettleRequest(
+    const pay::Reservation& reservation, const BilledParty& client, const ConnectedWorker& worker,
+    const inference::InferRequest& request, const std::string& ledger_id,
+    const inference::ResponseTail& tail) {
+  if (!worker.payee) {
+    options_.payments->Release(reservation);
+    co_return std::nullopt;
+  }
+  if (!tail.has_usage()) {
+    // Nothing to charge from: the client is not charged and the worker not
+    // paid; a worker that never reports usage serves for free.
+    spdlog::warn("request {}: worker {} reported no usage; nothing charged", request.request_id(),
+                 worker.id);
+    options_.payments->Release(reservation);
+    co_return std::nullopt;
+  }
+  const BilledParty payee = *worker.payee;
+  const net::SessionPtr worker_session = worker.session;
+  Result<Receipt> receipt = co_await options_.payments->Settle(
+      reservation, ledger_id, client, payee, tail.usage(), worker.announce.price_coefficient());
+  if (!receipt.ok()) {
+    ++counters_.settle_failures;
+    spdlog::error("request {}: settlement failed: {}", request.request_id(),
+                  receipt.status().ToString());
+    co_return std::nullopt;
+  }
+  ++counters_.settled;
+  if (!receipt->worker_voucher.empty()) {
+    inference::VoucherNotice notice;
+    notice.set_request_id(request.request_id());
+    *notice.mutable_payment() = WorkerPayment(*receipt);
+    const std::string encoded = notice.SerializeAsString();
+    // Not awaited: the client's answer does not wait for the worker's ack.
+    auto deliver = [worker_session, encoded]() -> asio::awaitable<void> {
+      auto opened = worker_session->Open(inference::kVoucherMethod, AsBytes(encoded));
+      if (!opened.ok()) co_return;
+      net::StreamReader reader = std::move(*opened);
+      (void)co_await reader.ReadAll(1024);
+    };
+    asio::co_spawn(executor_, std::move(deliver), asio::detached);
+  }
+  co_return ClientPayment(*receipt);
+}
+
 nlohmann::json ProxyServer::Stats() const {
   nlohmann::json clients = nlohmann::json::array();
   for (const auto& [id, c] : clients_) {
-    clients.push_back({{"id", id},
-                       {"remote", c.remote},
-                       {"key", c.identity.key.Hex()},
-                       {"in_flight", c.in_flight}});
+    nlohmann::json entry = {{"id", id},
+                            {"remote", c.remote},
+                            {"key", c.identity.key.Hex()},
+                            {"in_flight", c.in_flight}};
+    if (c.payer && options_.payments) {
+      const pay::CreditAccount a = options_.payments->billing().Account(c.payer->contract);
+      entry["payments"] = {{"contract", c.payer->contract.ToRaw()},
+                           {"balance_nanoton", ton::Uint128ToString(a.balance)},
+                           {"stake_nanoton", ton::Uint128ToString(a.stake)},
+                           {"charged_nanoton", ton::Uint128ToString(a.charged)},
+                           {"settled_on_chain_nanoton", ton::Uint128ToString(a.settled)},
+                           {"reserved_nanoton", ton::Uint128ToString(a.reserved)},
+                           {"available_nanoton", ton::Uint128ToString(a.available)},
+                           {"total_tokens", options_.payments->billing().ledger().Total(
+                                                pay::Party::kClient, c.payer->contract)}};
+    } else if (!c.payment_refusal.empty()) {
+      entry["payments"] = {{"refused", c.payment_refusal}};
+    }
+    clients.push_back(std::move(entry));
+  }
+  nlohmann::json payments = nullptr;
+  if (options_.payments) {
+    const pay::Ledger& ledger = options_.payments->billing().ledger();
+    const pay::LedgerHead head = ledger.Head();
+    const auto anchor = ledger.LastAnchor();
+    payments = {
+        {"proxy_contract", options_.payments->options().proxy_contract.ToRaw()},
+        {"ledger", {{"seqno", head.seqno}, {"session_hash", HexEncode(head.session_hash)}}},
+        {"last_anchor", anchor ? nlohmann::json{{"seqno", anchor->seqno},
+                                                {"session_hash", HexEncode(anchor->session_hash)},
+                                                {"sent_at", anchor->sent_at}}
+                               : nlohmann::json(nullptr)},
+        {"settled", counters_.settled},
+        {"settle_failures", counters_.settle_failures},
+        {"insufficient_credit", counters_.insufficient_credit},
+        {"peers_refused", counters_.peers_refused_payments}};
+    nlohmann::json workers = nlohmann::json::array();
+    for (const auto& [contract, total] : ledger.Totals(pay::Party::kWorker)) {
+      workers.push_back({{"contract", contract.ToRaw()}, {"total_tokens", total}});
+    }
+    payments["worker_totals"] = std::move(workers);
   }
   return {
+      {"payments", payments},
       {"workers", pool_.Stats(std::chrono::steady_clock::now())},
       {"clients", clients},
       {"requests_in_flight", in_flight_},

@@ -22,6 +22,7 @@
 
 #include "net/address.h"
 #include "net/connect.h"
+#include "proxy/payment_desk.h"
 #include "proxy/request_relay.h"
 #include "proxy/worker_pool.h"
 
@@ -42,6 +43,11 @@ struct ProxyServerOptions {
     return c;
   }();
   uint64_t routing_seed = 0;  // 0: random
+  // Payments (payment_desk.h); null: this proxy serves without charging.
+  std::shared_ptr<PaymentDesk> payments;
+  // A client refused for credit has its contract re-read (a top-up may have
+  // landed) at most this often.
+  std::chrono::milliseconds client_refresh{5000};
 };
 
 // Totals since start, for /stats and /metrics.
@@ -55,6 +61,10 @@ struct ProxyCounters {
   uint64_t over_client_limit = 0;
   uint64_t workers_refused = 0;  // handshakes refused (attestation, policy)
   uint64_t clients_refused = 0;
+  uint64_t settled = 0;          // requests committed to the ledger
+  uint64_t settle_failures = 0;  // served, but the ledger refused the settlement
+  uint64_t insufficient_credit = 0;
+  uint64_t peers_refused_payments = 0;  // hello/announce refused by the payment checks
 };
 
 class ProxyServer {
@@ -93,6 +103,9 @@ class ProxyServer {
     ratls::PeerIdentity identity;
     std::string remote;
     uint32_t in_flight = 0;
+    std::optional<BilledParty> payer;                   // after a successful client.hello
+    std::string payment_refusal;                        // why payments refused it, if they did
+    std::chrono::steady_clock::time_point refreshed{};  // its contract last read
   };
   // Filled once the handshake is done; request handlers look it up.
   struct PeerSlot {
@@ -107,6 +120,17 @@ class ProxyServer {
   boost::asio::awaitable<void> HandleWorker(uint64_t id, net::IncomingStream stream);
   boost::asio::awaitable<void> HandleClient(uint64_t id, net::IncomingStream stream);
   boost::asio::awaitable<void> Infer(uint64_t client_id, net::IncomingStream stream);
+  boost::asio::awaitable<void> Hello(uint64_t client_id, net::IncomingStream stream);
+  // Reserves the request's worst case for the client, re-reading its
+  // contract once when its credit falls short.
+  boost::asio::awaitable<Result<pay::Reservation>> ReserveFor(uint64_t client_id, BilledParty payer,
+                                                              inference::InferRequest& request,
+                                                              uint32_t coefficient);
+  // With payments: settles a served request and sends the worker its voucher.
+  boost::asio::awaitable<std::optional<inference::Payment>> SettleRequest(
+      const pay::Reservation& reservation, const BilledParty& client, const ConnectedWorker& worker,
+      const inference::InferRequest& request, const std::string& ledger_id,
+      const inference::ResponseTail& tail);
 
   boost::asio::any_io_executor executor_;
   ProxyServerOptions options_;

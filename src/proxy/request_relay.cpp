@@ -50,7 +50,8 @@ asio::awaitable<Status> WriteEvent(net::IncomingStream& client,
 }  // namespace
 
 asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& pool,
-                                     const RelayOptions& options, RelayObserver observer) {
+                                     const RelayOptions& options, RelayObserver observer,
+                                     const RelayHooks& hooks) {
   const auto started = Clock::now();
   RelayOutcome outcome;
   auto finish = [&](std::string result) {
@@ -79,7 +80,17 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
     refuse(NotFound("model \"" + request.model() + "\" is not offered by this network"));
     co_return;
   }
-  if (options.max_tokens > 0) request.set_max_tokens(options.max_tokens);
+  if (options.max_tokens > 0 &&
+      (request.max_tokens() <= 0 || request.max_tokens() > options.max_tokens)) {
+    request.set_max_tokens(options.max_tokens);
+  }
+  if (hooks.before_routing) {
+    Status admitted = co_await hooks.before_routing(request);
+    if (!admitted.ok()) {
+      refuse(admitted);
+      co_return;
+    }
+  }
   const uint32_t max_coefficient =
       request.max_coefficient() == 0 ? UINT32_MAX : request.max_coefficient();
   const std::string payload = request.SerializeAsString();
@@ -237,6 +248,10 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
       } else {
         (void)pool.table().RecordFailure(worker->id, routing::FailureKind::kAfterFirstToken,
                                          Clock::now());
+      }
+      if (hooks.on_tail) {
+        std::optional<inference::Payment> payment = co_await hooks.on_tail(*worker, request, *tail);
+        if (payment) *tail->mutable_payment() = std::move(*payment);
       }
       if (!(co_await WriteEvent(client, ev)).ok()) {
         finish("cancelled");  // the worker's outcome is recorded; only delivery failed

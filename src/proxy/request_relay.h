@@ -24,6 +24,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "net/session.h"
@@ -59,7 +60,23 @@ struct RelayOutcome {
 
 using RelayObserver = std::function<void(const RelayOutcome&)>;
 
+// Where payments join the relay (both optional).
+struct RelayHooks {
+  // After the request is parsed and its model checked, before any routing:
+  // may adjust the request (max_tokens, max_coefficient) or refuse it (the
+  // client sees the error, e.g. kResourceExhausted for missing credit).
+  std::function<boost::asio::awaitable<Status>(inference::InferRequest& request)> before_routing;
+  // With the serving worker's tail, before it goes to the client: the
+  // client's payment to put in the tail (nullopt: none). Called once per
+  // request at most; a request without a tail from a worker never calls it.
+  std::function<boost::asio::awaitable<std::optional<inference::Payment>>(
+      const ConnectedWorker& worker, const inference::InferRequest& request,
+      const inference::ResponseTail& tail)>
+      on_tail;
+};
+
 boost::asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& pool,
-                                            const RelayOptions& options, RelayObserver observer);
+                                            const RelayOptions& options, RelayObserver observer,
+                                            const RelayHooks& hooks = {});
 
 }  // namespace cocoon::proxy

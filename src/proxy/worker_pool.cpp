@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "util/bytes.h"
@@ -85,6 +86,17 @@ bool WorkerPool::IsServed(std::string_view model) const {
 WorkerPtr WorkerPool::Find(routing::WorkerId id) const {
   auto it = workers_.find(id);
   return it == workers_.end() ? nullptr : it->second;
+}
+
+uint32_t WorkerPool::MaxCoefficient(std::string_view model) const {
+  uint32_t highest = 0;
+  for (const auto& [id, worker] : workers_) {
+    if (!worker->announced || !worker->announce.enabled() || !worker->announce.healthy()) continue;
+    for (const auto& name : worker->announce.models()) {
+      if (name == model) highest = std::max(highest, worker->announce.price_coefficient());
+    }
+  }
+  return highest;
 }
 
 inference::ModelList WorkerPool::Models() const {

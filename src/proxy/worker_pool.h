@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "inference/inference.pb.h"
 #include "net/connect.h"
+#include "proxy/billing.h"
 #include "proxy/routing/router.h"
 #include "proxy/routing/worker_table.h"
 
@@ -32,6 +34,7 @@ struct ConnectedWorker {
   std::string remote;  // ip:port, for logs
   bool announced = false;
   inference::WorkerAnnounce announce;  // the last accepted one (models filtered)
+  std::optional<BilledParty> payee;    // where a paying proxy pays it
 };
 using WorkerPtr = std::shared_ptr<ConnectedWorker>;
 
@@ -64,6 +67,9 @@ class WorkerPool {
   size_t size() const { return workers_.size(); }
 
   inference::ModelList Models() const;
+  // The highest price coefficient among usable workers serving `model`
+  // (0 if none).
+  uint32_t MaxCoefficient(std::string_view model) const;
   inference::AttestationReport Attestation() const;
   // Every worker with its announcement and routing snapshot (no secrets).
   nlohmann::json Stats(routing::TimePoint now) const;

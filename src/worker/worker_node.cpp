@@ -44,11 +44,12 @@ void WorkerNode::Start() {
   link_options.reconnect_min = options_.reconnect_min;
   link_options.reconnect_max = options_.reconnect_max;
   for (const auto& proxy : options_.proxies) {
+    const size_t index = links_.size();
     auto link = std::make_shared<net::PersistentLink>(
         executor_, proxy, [tls = tls_] { return *tls; }, link_options,
-        [this](net::IncomingStream s) { return Serve(std::move(s)); },
+        [this, index](net::IncomingStream s) { return Serve(index, std::move(s)); },
         [this, proxy](const net::SecureSession& secure) -> asio::awaitable<Status> {
-          Status announced = co_await Announce(secure.session);
+          Status announced = co_await Announce(secure.session, secure.peer.key);
           if (!announced.ok())
             co_return announced.WithContext("proxy " + proxy.ToString() +
                                             " refused this worker's announcement");
@@ -94,25 +95,61 @@ void WorkerNode::AnnounceToAll() {
     if (!link->session()) continue;
     asio::co_spawn(
         executor_,
-        [this, session = link->session()]() -> asio::awaitable<void> {
-          Status s = co_await Announce(session);
+        [this, session = link->session(), key = link->peer().key]() -> asio::awaitable<void> {
+          Status s = co_await Announce(session, key);
           if (!s.ok()) spdlog::warn("announcement refused: {}", s.ToString());
         },
         asio::detached);
   }
 }
 
-asio::awaitable<Status> WorkerNode::Announce(net::SessionPtr session) {
-  std::string encoded = announce_.SerializeAsString();
+asio::awaitable<Status> WorkerNode::Announce(net::SessionPtr session,
+                                             crypto::Ed25519PublicKey proxy_key) {
+  inference::WorkerAnnounce announce = announce_;
+  if (options_.payee) *announce.mutable_payment() = options_.payee->Identity(proxy_key);
+  std::string encoded = announce.SerializeAsString();
   auto reply = co_await session->Call(inference::kAnnounceMethod, AsBytes(encoded));
   if (!reply.ok()) co_return reply.status();
   inference::AnnounceAck ack;
   if (!ack.ParseFromArray(reply->data(), static_cast<int>(reply->size())))
     co_return ProtocolError("the proxy's announce acknowledgement does not parse");
+  if (ack.has_payment()) {
+    if (!options_.payee) {
+      co_return FailedPrecondition(
+          "the proxy pays workers through a worker contract, and this worker has no "
+          "[payments] section");
+    }
+    Status terms = options_.payee->AcceptTerms(proxy_key, ack.payment());
+    if (!terms.ok()) co_return terms.WithContext("the proxy's payment terms");
+  }
   co_return Status::Ok();
 }
 
-asio::awaitable<void> WorkerNode::Serve(net::IncomingStream stream) {
+asio::awaitable<void> WorkerNode::TakeVoucher(size_t link, net::IncomingStream stream) {
+  inference::VoucherNotice notice;
+  const Bytes& payload = stream.payload();
+  if (!options_.payee || link >= links_.size() ||
+      !notice.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    (void)stream.Fail(InvalidArgument("worker.voucher: not expected or does not parse"));
+    co_return;
+  }
+  const crypto::Ed25519PublicKey proxy_key = links_[link]->peer().key;
+  Result<uint64_t> total =
+      options_.payee->AcceptVoucher(proxy_key, AsBytes(notice.payment().voucher()));
+  if (!total.ok()) {
+    ++counters_.vouchers_refused;
+    spdlog::error("voucher from proxy {} refused: {}", links_[link]->address().ToString(),
+                  total.status().ToString());
+    (void)stream.Fail(total.status());
+    co_return;
+  }
+  ++counters_.vouchers;
+  spdlog::debug("voucher from proxy {}: total {} tokens", links_[link]->address().ToString(),
+                *total);
+  (void)stream.Finish();
+}
+
+asio::awaitable<void> WorkerNode::Serve(size_t link, net::IncomingStream stream) {
   if (stream.method() == "ping") {
     (void)co_await stream.Write(AsBytes("pong"));
     (void)stream.Finish();
@@ -120,6 +157,10 @@ asio::awaitable<void> WorkerNode::Serve(net::IncomingStream stream) {
   }
   if (stream.method() == inference::kInferMethod) {
     co_await Infer(std::move(stream));
+    co_return;
+  }
+  if (stream.method() == inference::kVoucherMethod) {
+    co_await TakeVoucher(link, std::move(stream));
     co_return;
   }
   (void)stream.Fail(NotFound("unknown method \"" + stream.method() + "\" for a worker"));
@@ -226,7 +267,8 @@ nlohmann::json WorkerNode::Stats() const {
             {"completed", counters_.completed},
             {"failed", counters_.failed},
             {"cancelled", counters_.cancelled},
-            {"over_capacity", counters_.over_capacity}}}};
+            {"over_capacity", counters_.over_capacity}}},
+          {"payments", options_.payee ? options_.payee->Stats() : nlohmann::json(nullptr)}};
 }
 
 }  // namespace cocoon::worker

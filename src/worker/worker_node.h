@@ -25,6 +25,7 @@
 #include "inference/inference.pb.h"
 #include "net/connect.h"
 #include "net/persistent_link.h"
+#include "node/payee.h"
 
 namespace cocoon::worker {
 
@@ -44,6 +45,9 @@ struct WorkerNodeOptions {
   // Models, price coefficient, max_concurrent and name; enabled/healthy are
   // kept by the node (SetEnabled, SetHealthy).
   inference::WorkerAnnounce announce;
+  // Payments (node/payee.h): where this worker is paid and the vouchers it
+  // holds. Null: it serves only proxies that do not pay.
+  std::shared_ptr<node::Payee> payee;
 };
 
 // Connects once to `proxy`, pings it and reports what was verified.
@@ -61,6 +65,8 @@ struct WorkerCounters {
   uint64_t failed = 0;     // refused or failed before the head
   uint64_t cancelled = 0;  // the proxy cancelled
   uint64_t over_capacity = 0;
+  uint64_t vouchers = 0;          // vouchers accepted
+  uint64_t vouchers_refused = 0;  // vouchers that failed the contract's checks
 };
 
 class WorkerNode {
@@ -86,9 +92,11 @@ class WorkerNode {
   nlohmann::json Stats() const;
 
  private:
-  boost::asio::awaitable<Status> Announce(net::SessionPtr session);
+  boost::asio::awaitable<Status> Announce(net::SessionPtr session,
+                                          crypto::Ed25519PublicKey proxy_key);
   void AnnounceToAll();
-  boost::asio::awaitable<void> Serve(net::IncomingStream stream);
+  boost::asio::awaitable<void> Serve(size_t link, net::IncomingStream stream);
+  boost::asio::awaitable<void> TakeVoucher(size_t link, net::IncomingStream stream);
   boost::asio::awaitable<void> Infer(net::IncomingStream stream);
 
   boost::asio::any_io_executor executor_;

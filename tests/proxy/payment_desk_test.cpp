@@ -272,6 +272,19 @@ TEST_F(PaymentDeskTest, AClientHoldingMoreThanTheLedgerIsNotAdmitted) {
   EXPECT_TRUE(pay::HasReason(bad.status(), pay::kVoucherBadSignature)) << bad.status().ToString();
 }
 
+TEST_F(PaymentDeskTest, AClientWhoseContractCountsMoreThanTheLedgerIsNotAdmitted) {
+  // The client presents no voucher, but the chain shows charges the ledger
+  // no longer has (a restored ledger): signing on from the ledger's totals
+  // would give vouchers the contract refuses, and free answers.
+  ton::contracts::ClientData data = Funded(5000);
+  data.tokens_charged = 40;
+  chain_.Deploy(client_owner_, data);
+  auto behind = Run(desk_->AdmitClient(Hello(), "client-key"));
+  EXPECT_TRUE(pay::HasReason(behind.status(), pay::kLedgerBehindPeer))
+      << behind.status().ToString();
+  EXPECT_EQ(U64(billing_->Account(client_contract_).balance), 0u);
+}
+
 TEST_F(PaymentDeskTest, AdmitsAWorkerAtItsContract) {
   auto admitted = desk_->AdmitWorker(WorkerIdentity(), "worker-key");
   ASSERT_TRUE(admitted.ok()) << admitted.status().ToString();

@@ -82,7 +82,8 @@ class Network:
 
     def __init__(self, cocoon, backend, workdir, backends=(("--chunks", "8"),) * 2, proxies=1,
                  log_level="info", models=("scripted-model",), client_extra="", proxy_extra="",
-                 worker_extra="", api_key=None, workers_per_backend=1, worker_max_concurrent=256):
+                 worker_extra="", api_key=None, workers_per_backend=1, worker_max_concurrent=256,
+                 chain=None, payments_extra=None):
         self.cocoon = os.path.realpath(cocoon)
         self.backend_bin = os.path.realpath(backend)
         self.dir = os.path.realpath(workdir)
@@ -101,6 +102,11 @@ class Network:
         self.client = None
         self.client_url = None
         self.hashes = {}
+        # A started localnet.Localnet: every daemon gets a funded node wallet
+        # and a [payments] section (payments_extra: more keys per role).
+        self.chain = chain
+        self.payments_extra = payments_extra or {}
+        self.wallets = {}  # daemon name -> raw wallet address
 
     # ---- configuration -------------------------------------------------------
 
@@ -117,9 +123,32 @@ class Network:
         text += f'trusted_platform_keys = ["{trusted}"]\n'
         text += f'[measured]\nrole = "{role}"\n'
         text += body
+        text += self._payments(name, role)
         with open(self.path(f"{name}.toml"), "w") as f:
             f.write(text)
         return self.path(f"{name}.toml")
+
+    FUND_TON = {"proxy": 50, "client": 20, "worker": 2}
+
+    def _payments(self, name, role):
+        """The [payments] section of a daemon on the local chain, its node
+        wallet (the node key's v4r2 wallet) funded from the faucet."""
+        if not self.chain or name.endswith("-template"):
+            return ""
+        key = self.path(f"{name}.key")
+        if not os.path.exists(key):
+            run([self.cocoon, "key", "generate", "--out", key])
+        raw = json.loads(run([self.cocoon, "wallet", "address", "--key", key, "--json"]))["raw"]
+        self.chain.fund(raw, self.FUND_TON[role])
+        self.wallets[name] = raw
+        text = f'\n[payments]\nton_api = "{self.chain.endpoint}"\n'
+        if role == "proxy":
+            text += f'root = "{self.chain.root}"\nledger = "{name}-ledger.sqlite"\nanchor_interval_s = 2\n'
+        else:
+            text += f'vouchers = "{name}-vouchers.json"\nsubmit_interval_s = 1\n'
+        if role == "client":
+            text += 'min_balance_ton = "5"\n'
+        return text + self.payments_extra.get(role, "")
 
     def _root_config(self, proxy_hashes, worker_hashes):
         # A JSON array of strings is also a TOML array of strings.
@@ -164,7 +193,8 @@ class Network:
 
         for i, cfg in enumerate(proxy_cfgs):
             p = Process(f"proxy-{i + 1}", [self.cocoon, "proxy", "--config", cfg], self.path(f"proxy-{i + 1}.log"))
-            m = p.wait_for(r"workers on 127\.0\.0\.1:(\d+), clients on 127\.0\.0\.1:(\d+)")
+            m = p.wait_for(r"workers on 127\.0\.0\.1:(\d+), clients on 127\.0\.0\.1:(\d+)",
+                           timeout=90.0 if self.chain else 20.0)
             p.workers_port, p.clients_port = int(m.group(1)), int(m.group(2))
             self.proxies.append(p)
 
@@ -180,7 +210,8 @@ class Network:
         self.client = Process("client", [self.cocoon, "client", "--config", cfg], self.path("client.log"))
         port = int(self.client.wait_for(r"client API on http://127\.0\.0\.1:(\d+)").group(1))
         self.client_url = f"http://127.0.0.1:{port}"
-        self.wait_for_workers(len(self.workers), timeout=max(20.0, len(self.workers) / 4))
+        self.wait_for_workers(len(self.workers),
+                              timeout=max(90.0 if self.chain else 20.0, len(self.workers) / 4))
         return self
 
     def _start_worker(self, backend, i, worker_proxies, platform):

@@ -1,7 +1,13 @@
-"""The README's demo: a Cocoon network on loopback (1 proxy, 2 workers,
-1 client; simulated attestation; keys in a temporary folder), one streaming
-and one whole chat completion through the OpenAI-compatible API, the
-attestation chain the client verified, then a clean shutdown.
+"""The README's demo: the local TON chain (contracts/localnet) and a Cocoon
+network on loopback (1 proxy, 2 workers, 1 client; simulated attestation;
+keys in a temporary folder) paying through it: the proxy deploys its
+contract, the client its client contract; one streaming and one whole chat
+completion through the OpenAI-compatible API, each with its cost; the
+attestation chain the client verified; a clean shutdown, after which the
+client and the workers put their vouchers on chain; and, read from the
+chain, what the client paid, what the workers received and the proxy's
+commission, checked against usage × price, usage × worker fee and the
+difference.
 
 Usage: demo.py COCOON SCRIPTED_BACKEND
 """
@@ -13,6 +19,11 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from cocoon_network import Network, chat_body  # noqa: E402
+from localnet import Localnet, available  # noqa: E402
+
+# The chain's prices (nanoTON per adjusted token); the root config the
+# daemons read for /v1/models says the same.
+PRICE, WORKER_FEE = 20, 16
 
 
 def say(text):
@@ -22,14 +33,32 @@ def say(text):
 def main():
     cocoon, backend = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="cocoon-demo.") as tmp:
+        why = available()
+        if why:
+            sys.exit(f"demo: the local chain cannot run: {why}")
+        say("Starting the local TON chain (TON's emulator behind the TON HTTP API)")
+        chain = Localnet(os.path.join(tmp, "chain"), {"params": {
+            "pricePerToken": str(PRICE), "workerFeePerToken": str(WORKER_FEE), "promptMult": 10000,
+            "cachedMult": 1000, "completionMult": 10000, "reasoningMult": 10000, "proxyCloseDelay": 60,
+            "clientCloseDelay": 60, "minProxyStake": "10000000000", "minClientStake": "1000000000"}}).start()
+        print(f"endpoint {chain.endpoint}, root contract {chain.root}")
         say("Starting a network on loopback: 1 proxy, 2 workers, 1 client")
         print("Attestation is SIMULATED (a software platform key in the temporary folder); it\n"
               "proves nothing about hardware. The workers' inference backend is the SCRIPTED\n"
               "BACKEND, a test fixture that returns canned text: the built-in inference engine\n"
               "does not exist yet.")
         flags = ["--chunks", "12", "--chunk-bytes", "6", "--delay-ms", "40", "--prompt-tokens", "9"]
-        net = Network(cocoon, backend, tmp, backends=[flags, flags]).start()
+        print("Each daemon gets a node wallet funded from the faucet; the proxy deploys and stakes\n"
+              "its proxy contract, the client deploys, stakes and tops up its client contract.")
+        net = Network(cocoon, backend, os.path.join(tmp, "net"), backends=[flags, flags], chain=chain)
+        try:
+            net.start()
+        except BaseException:
+            net.stop()
+            chain.stop()
+            raise
         codes = {}
+        contracts = {}
         try:
             host, port = net.client_url.replace("http://", "").split(":")
             print(f"client API: {net.client_url} (OpenAI-compatible)")
@@ -66,6 +95,7 @@ def main():
                         sys.stdout.write(choice.get("delta", {}).get("content") or "")
                         sys.stdout.flush()
             print(f"\nusage: {json.dumps(usage)}")
+            print(f"cost: {usage.get('cost_nanoton')} nanoTON for {usage.get('adjusted_tokens')} adjusted tokens")
 
             say("Whole (non-streaming) chat completion")
             conn = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -76,6 +106,7 @@ def main():
             print(f"HTTP {r.status}, served by worker {r.getheader('X-Cocoon-Worker')[:16]}...")
             print(f"answer: {answer['choices'][0]['message']['content']}")
             print(f"usage: {json.dumps(answer['usage'])}")
+            print(f"cost: {answer['usage'].get('cost_nanoton')} nanoTON")
 
             say("Models on the network (GET /v1/models)")
             for m in net.get_json("/v1/models")["data"]:
@@ -94,14 +125,56 @@ def main():
                           f"re-verified by the client: {w['verified']}")
             print("Each entry carries its RA-TLS certificate (PEM) with the evidence inside;\n"
                   "`cocoon cert inspect FILE --verify-with CONFIG` checks it again offline.")
+
+            say("The proxy's ledger and the vouchers (admin ports, /stats)")
+            stats = json.loads(net.proxies[0].admin("/stats")[1])
+            pay = stats["payments"]
+            client_pay = stats["clients"][0]["payments"]
+            print(f"proxy contract {pay['proxy_contract']}: ledger at record {pay['ledger']['seqno']}, "
+                  f"last anchor {pay['last_anchor']}")
+            print(f"client contract {client_pay['contract']}: {client_pay['total_tokens']} tokens charged "
+                  f"by the ledger, available credit {client_pay['available_nanoton']} nanoTON")
+            for w in pay["worker_totals"]:
+                print(f"worker contract {w['contract']}: {w['total_tokens']} tokens owed")
+            contracts = {"proxy": pay["proxy_contract"], "client": client_pay["contract"],
+                         "workers": [w["contract"] for w in pay["worker_totals"]],
+                         "ledger_tokens": client_pay["total_tokens"]}
         finally:
-            say("Shutting down (SIGTERM)")
+            say("Shutting down (SIGTERM): the client and the workers submit their vouchers")
             codes = net.stop()
             for name, code in codes.items():
                 print(f"{name}: exit {code}")
-        if any(c != 0 for c in codes.values()):
-            print("demo: a process did not stop cleanly", file=sys.stderr)
+        try:
+            ok = all(c == 0 for c in codes.values())
+            if contracts:
+                ok = settle_from_chain(chain, contracts) and ok
+        finally:
+            chain.stop()
+        if not ok:
+            print("demo: a process did not stop cleanly or the chain does not match the usage",
+                  file=sys.stderr)
             sys.exit(1)
+
+
+def settle_from_chain(chain, c):
+    say("Read from the chain")
+    tokens_charged = chain.get(c["client"], "get_client_data")[4]
+    tokens_paid = sum(chain.get(w, "get_worker_data")[1] for w in c["workers"])
+    commission = chain.get(c["proxy"], "get_proxy_data")[5]
+    anchor = chain.get(c["proxy"], "get_anchor")[0]
+    paid = tokens_charged * PRICE
+    earned = tokens_paid * WORKER_FEE
+    print(f"the client paid           {paid} nanoTON  ({tokens_charged} tokens × {PRICE})")
+    print(f"the workers received      {earned} nanoTON  ({tokens_paid} tokens × {WORKER_FEE})")
+    print(f"the proxy's commission    {commission} nanoTON")
+    print(f"the proxy's ledger anchor record {anchor}")
+    usage = c["ledger_tokens"]
+    checks = [(tokens_charged == usage, f"client charged {tokens_charged} tokens = usage {usage}"),
+              (tokens_paid == usage, f"workers paid {tokens_paid} tokens = usage {usage}"),
+              (commission == paid - earned, f"commission {commission} = {paid} - {earned}")]
+    for good, text in checks:
+        print(("ok:   " if good else "FAIL: ") + text)
+    return all(good for good, _ in checks)
 
 
 if __name__ == "__main__":
