@@ -6,6 +6,7 @@
 #include "cli/node_config.h"
 #include "cli/report.h"
 #include "crypto/random.h"
+#include "node/config_values.h"
 #include "ton/http_transport.h"
 #include "ton/ton_amount.h"
 #include "ton/wallet.h"
@@ -14,12 +15,6 @@
 namespace cocoon::cli {
 
 namespace {
-
-std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& value) {
-  if (value.empty()) return {};
-  std::filesystem::path p(value);
-  return p.is_absolute() ? p : base / p;
-}
 
 std::optional<ton::Uint128> Ton(const SectionReader& s, std::string_view key) {
   std::string text = s.String(key, "");
@@ -39,14 +34,14 @@ std::optional<PaymentsConfig> ReadPaymentsConfig(const toml::table& root, attest
   c.ton_api = s.String("ton_api", "");
   if (c.ton_api.empty())
     Fail(InvalidArgument("[payments] ton_api is not set (mainnet, testnet or a URL)"));
-  c.api_key_file = Resolve(base_dir, s.String("api_key_file", ""));
-  c.wallet_key_file = Resolve(base_dir, s.String("wallet_key_file", ""));
+  c.api_key_file = node::ResolvePath(base_dir, s.String("api_key_file", ""));
+  c.wallet_key_file = node::ResolvePath(base_dir, s.String("wallet_key_file", ""));
   c.stake = Ton(s, "stake_ton");
   switch (role) {
     case attest::Role::kProxy:
       c.root = s.String("root", "");
       if (c.root.empty()) Fail(InvalidArgument("[payments] root (the root contract) is not set"));
-      c.ledger_file = Resolve(base_dir, s.String("ledger", "ledger.sqlite"));
+      c.ledger_file = node::ResolvePath(base_dir, s.String("ledger", "ledger.sqlite"));
       c.anchor_interval = std::chrono::seconds(s.Uint("anchor_interval_s", 60, 7 * 24 * 3600));
       c.default_max_tokens = s.Uint("default_max_tokens", 4096, 1 << 24);
       if (c.default_max_tokens == 0)
@@ -56,12 +51,12 @@ std::optional<PaymentsConfig> ReadPaymentsConfig(const toml::table& root, attest
     case attest::Role::kClient:
     case attest::Role::kWorker: {
       const bool client = role == attest::Role::kClient;
-      c.vouchers_file = Resolve(base_dir, s.String("vouchers", "vouchers.json"));
+      c.vouchers_file = node::ResolvePath(base_dir, s.String("vouchers", "vouchers.json"));
       c.submit_threshold =
           Ton(s, "submit_threshold_ton").value_or((client ? 1 : 10) * ton::kNanoPerTon);
       c.submit_interval = std::chrono::seconds(s.Uint("submit_interval_s", 10, 24 * 3600));
       if (client) {
-        c.secret_file = Resolve(base_dir, s.String("secret_file", "client.secret"));
+        c.secret_file = node::ResolvePath(base_dir, s.String("secret_file", "client.secret"));
         c.min_balance = Ton(s, "min_balance_ton").value_or(0);
       }
       break;

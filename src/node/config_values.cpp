@@ -37,4 +37,10 @@ Result<std::set<attest::ImageHash>> ParseImageHashes(const std::vector<std::stri
   return out;
 }
 
+std::filesystem::path ResolvePath(const std::filesystem::path& base, const std::string& path) {
+  if (path.empty()) return {};
+  std::filesystem::path p(path);
+  return p.is_absolute() ? p : base / p;
+}
+
 }  // namespace cocoon::node

@@ -2,6 +2,7 @@
 // both refuse bad values in the same words.
 #pragma once
 
+#include <filesystem>
 #include <set>
 #include <string>
 #include <string_view>
@@ -26,5 +27,9 @@ Result<std::vector<std::string>> ReadStringArray(const toml::table& table, std::
 // Hex SHA-256 image hashes. Errors read "<what>: \"<h>\" is not a 64-digit hex SHA-256".
 Result<std::set<attest::ImageHash>> ParseImageHashes(const std::vector<std::string>& hex,
                                                      std::string_view what);
+
+// A path from a config file: relative paths are against `base` (the file's
+// folder); empty stays empty.
+std::filesystem::path ResolvePath(const std::filesystem::path& base, const std::string& path);
 
 }  // namespace cocoon::node

@@ -6,16 +6,6 @@
 #include <sstream>
 
 namespace cocoon::node {
-namespace {
-
-std::filesystem::path Resolve(const std::filesystem::path& base, const std::string& p) {
-  if (p.empty()) return {};
-  std::filesystem::path path(p);
-  return path.is_absolute() ? path : base / path;
-}
-
-}  // namespace
-
 Result<toml::table> LoadTomlFile(const std::filesystem::path& path) {
   try {
     return toml::parse_file(path.string());
@@ -31,7 +21,7 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
                                        const std::filesystem::path& base_dir) {
   NodeSettings s;
   s.role = role;
-  s.key_file = Resolve(base_dir, t["key_file"].value_or(std::string()));
+  s.key_file = ResolvePath(base_dir, t["key_file"].value_or(std::string()));
   s.log_level = t["log_level"].value_or(s.log_level);
   s.certificate_validity_seconds =
       t["certificate_validity_seconds"].value_or(s.certificate_validity_seconds);
@@ -42,18 +32,19 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
   if (const toml::table* a = t["attestation"].as_table()) {
     s.attestation.provider = (*a)["provider"].value_or(s.attestation.provider);
     s.attestation.platform_key_file =
-        Resolve(base_dir, (*a)["platform_key_file"].value_or(std::string())).string();
+        ResolvePath(base_dir, (*a)["platform_key_file"].value_or(std::string())).string();
     COCOON_ASSIGN_OR_RETURN(s.attestation.trusted_platform_keys,
                             ReadStringArray(*a, "trusted_platform_keys", "attestation."));
     s.attestation.require_tdx = (*a)["require_tdx"].value_or(false);
     s.attestation.tdx_collateral_file =
-        Resolve(base_dir, (*a)["tdx_collateral_file"].value_or(std::string()));
+        ResolvePath(base_dir, (*a)["tdx_collateral_file"].value_or(std::string()));
     s.attestation.pccs_url = (*a)["pccs_url"].value_or(std::string());
     s.attestation.collateral_cache_dir =
-        Resolve(base_dir, (*a)["collateral_cache_dir"].value_or(std::string()));
-    s.attestation.pccs_ca_file = Resolve(base_dir, (*a)["pccs_ca_file"].value_or(std::string()));
+        ResolvePath(base_dir, (*a)["collateral_cache_dir"].value_or(std::string()));
+    s.attestation.pccs_ca_file =
+        ResolvePath(base_dir, (*a)["pccs_ca_file"].value_or(std::string()));
     s.attestation.pccs_api_key_file =
-        Resolve(base_dir, (*a)["pccs_api_key_file"].value_or(std::string()));
+        ResolvePath(base_dir, (*a)["pccs_api_key_file"].value_or(std::string()));
     COCOON_ASSIGN_OR_RETURN(s.attestation.accepted_tcb_statuses,
                             ReadStringArray(*a, "accepted_tcb_statuses", "attestation."));
   }
@@ -68,7 +59,7 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
     COCOON_ASSIGN_OR_RETURN(s.policy.proxy_image_hashes,
                             ReadStringArray(*p, "proxy_image_hashes", "policy."));
   }
-  s.root_config_file = Resolve(base_dir, t["root_config"].value_or(std::string()));
+  s.root_config_file = ResolvePath(base_dir, t["root_config"].value_or(std::string()));
   if (!s.root_config_file.empty() &&
       !(s.policy.worker_image_hashes.empty() && s.policy.proxy_image_hashes.empty())) {
     return InvalidArgument("set either root_config or [policy] image hashes, not both");

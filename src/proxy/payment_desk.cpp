@@ -133,22 +133,28 @@ asio::awaitable<Result<Receipt>> PaymentDesk::Settle(
   co_return receipt;
 }
 
-inference::Payment ClientPayment(const Receipt& receipt) {
+namespace {
+
+inference::Payment PaymentOf(const Receipt& receipt, const ton::Uint128& amount, uint64_t total,
+                             const Bytes& voucher) {
   inference::Payment p;
   p.set_adjusted_tokens(receipt.charge.adjusted_tokens);
-  p.set_amount(ton::Uint128ToString(receipt.charge.client_cost));
-  p.set_total_tokens(receipt.client_total);
-  p.set_voucher(receipt.client_voucher.data(), receipt.client_voucher.size());
+  p.set_amount(ton::Uint128ToString(amount));
+  p.set_total_tokens(total);
+  p.set_voucher(voucher.data(), voucher.size());
   return p;
 }
 
+}  // namespace
+
+inference::Payment ClientPayment(const Receipt& receipt) {
+  return PaymentOf(receipt, receipt.charge.client_cost, receipt.client_total,
+                   receipt.client_voucher);
+}
+
 inference::Payment WorkerPayment(const Receipt& receipt) {
-  inference::Payment p;
-  p.set_adjusted_tokens(receipt.charge.adjusted_tokens);
-  p.set_amount(ton::Uint128ToString(receipt.charge.worker_earning));
-  p.set_total_tokens(receipt.worker_total);
-  p.set_voucher(receipt.worker_voucher.data(), receipt.worker_voucher.size());
-  return p;
+  return PaymentOf(receipt, receipt.charge.worker_earning, receipt.worker_total,
+                   receipt.worker_voucher);
 }
 
 }  // namespace cocoon::proxy
