@@ -13,5 +13,6 @@ void AddProxyCommand(CLI::App& app);
 void AddWorkerCommand(CLI::App& app);
 void AddClientCommand(CLI::App& app);
 void AddWalletCommand(CLI::App& app);
+void AddRootCommand(CLI::App& app);
 
 }  // namespace cocoon::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   cocoon::cli::AddAttestCommands(app);
   cocoon::cli::AddTonCommands(app);
   cocoon::cli::AddWalletCommand(app);
+  cocoon::cli::AddRootCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -26,13 +26,13 @@
 #include <optional>
 #include <string>
 
+#include "cli/chain_access.h"
 #include "cli/commands.h"
 #include "cli/report.h"
 #include "crypto/ed25519.h"
 #include "ton/api_client.h"
 #include "ton/wallet.h"
 #include "ton/wallet_sender.h"
-#include "util/file.h"
 
 namespace cocoon::cli {
 namespace {
@@ -92,100 +92,8 @@ Result<ton::Uint128> ParseTonAmount(std::string_view text) {
 // 1500000000 -> "1.5".
 using ton::FormatTon;
 
-std::string TonText(ton::Uint128 nano) {
-  return FormatTon(nano) + " TON (" + ton::Uint128ToString(nano) + " nanoTON)";
-}
-
 // ---------------------------------------------------------------------------
-// The wallet and the API.
-
-struct WalletFlags {
-  std::string key_file;
-  std::string version = "v4r2";
-  int workchain = 0;
-  bool testnet = false;
-  bool json = false;
-};
-
-struct ApiFlags {
-  std::string api;
-  std::string api_key_file;
-};
-
-struct LoadedWallet {
-  crypto::Ed25519PrivateKey key;
-  ton::Wallet wallet;
-  bool testnet;
-};
-
-LoadedWallet LoadWallet(const WalletFlags& f, bool testnet) {
-  Result<crypto::Ed25519PrivateKey> key = crypto::Ed25519PrivateKey::LoadFile(f.key_file);
-  if (!key.ok()) {
-    Die("cannot load the wallet key: " + key.status().message() +
-        " (create one with `cocoon key generate --out " + f.key_file +
-        "`, or pass a daemon's key_file with --key)");
-  }
-  Result<ton::WalletVersion> version = ton::ParseWalletVersion(f.version);
-  if (!version.ok()) Die("--version must be v4r2 or v5r1, not '" + f.version + "'");
-  if (f.workchain < -128 || f.workchain > 127) Die("--workchain must be -128..127 (0 normally)");
-  ton::Wallet::Options options;
-  options.workchain = static_cast<int8_t>(f.workchain);
-  options.testnet = testnet;
-  Result<ton::Wallet> wallet = ton::Wallet::Create(*version, key->public_key(), options);
-  if (!wallet.ok()) Die("cannot derive the wallet: " + wallet.status().message());
-  return LoadedWallet{*std::move(key), *std::move(wallet), testnet};
-}
-
-// The endpoint as it may be shown: no query string, no user:password@.
-std::string ShownEndpoint(const std::string& endpoint) {
-  std::string e = endpoint.substr(0, endpoint.find_first_of("?#"));
-  const size_t scheme = e.find("://");
-  const size_t start = scheme == std::string::npos ? 0 : scheme + 3;
-  const size_t at = e.find('@', start);
-  if (at != std::string::npos && at < e.find('/', start)) e.erase(start, at + 1 - start);
-  return e;
-}
-
-std::shared_ptr<const ton::TonApiClient> MakeApi(const ApiFlags& f) {
-  if (f.api.empty()) Die("--api is required: mainnet, testnet or an http(s) URL of a TON API v2");
-  Result<ton::ApiConfig> config = ton::ApiConfig::ForNetwork(f.api);
-  if (!config.ok()) {
-    Die("--api must be mainnet, testnet or an http(s) URL such as "
-        "http://127.0.0.1:8081/api/v2");
-  }
-  if (!f.api_key_file.empty()) {
-    Result<std::string> key = ReadFile(f.api_key_file, 4096);
-    if (!key.ok()) Die("cannot read --api-key-file: " + key.status().message());
-    std::string k = *std::move(key);
-    k.erase(std::remove_if(k.begin(), k.end(), [](char c) { return c == '\n' || c == '\r'; }),
-            k.end());
-    k.erase(0, k.find_first_not_of(" \t"));
-    k.erase(k.find_last_not_of(" \t") + 1);
-    if (k.empty()) Die("--api-key-file " + f.api_key_file + " is empty");
-    config->api_key = std::move(k);
-  }
-  config->max_attempts = 3;
-  return std::make_shared<const ton::TonApiClient>(*std::move(config), ton::MakeCurlTransport());
-}
-
-// What went wrong talking to the API, and what to do about it.
-[[noreturn]] void DieApi(const ton::TonApiClient& api, const std::string& what, const Status& s) {
-  const std::string where = " (" + ShownEndpoint(api.config().endpoint) + ")";
-  switch (s.code()) {
-    case ErrorCode::kUnavailable:
-    case ErrorCode::kDeadlineExceeded:
-      Die(what + ": the TON API" + where + " failed: " + s.message() +
-          "; check --api and that the server is reachable");
-    case ErrorCode::kResourceExhausted:
-      Die(what + ": the TON API" + where + " is rate-limiting: " + s.message() +
-          "; pass an API key with --api-key-file or retry later");
-    case ErrorCode::kPermissionDenied:
-      Die(what + ": the TON API" + where + " refused the API key: " + s.message() +
-          "; check --api-key-file");
-    default:
-      Die(what + ": " + s.message());
-  }
-}
+// The wallet's account (the key file and the API client: chain_access.h).
 
 std::string StateName(ton::AccountStatus s) {
   switch (s) {
@@ -201,7 +109,7 @@ std::string StateName(ton::AccountStatus s) {
 // The wallet's seqno; 0 while it is not deployed.
 uint32_t ReadSeqno(const ton::TonApiClient& api, const ton::Address& address) {
   Result<ton::GetMethodResult> r = api.RunGetMethod(address, "seqno");
-  if (!r.ok()) DieApi(api, "cannot read the wallet's seqno", r.status());
+  if (!r.ok()) DieApi("wallet", api, "cannot read the wallet's seqno", r.status());
   if (r->exit_code != 0 || r->stack.empty()) return 0;  // -13: no active account
   Result<int64_t> n = r->stack[0].kind == ton::StackEntry::Kind::kNumber
                           ? r->stack[0].number.ToInt64()
@@ -212,7 +120,7 @@ uint32_t ReadSeqno(const ton::TonApiClient& api, const ton::Address& address) {
 
 ton::AccountInfo ReadAccount(const ton::TonApiClient& api, const ton::Address& address) {
   Result<ton::AccountInfo> info = api.GetAddressInformation(address);
-  if (!info.ok()) DieApi(api, "cannot read the wallet's account", info.status());
+  if (!info.ok()) DieApi("wallet", api, "cannot read the wallet's account", info.status());
   return *std::move(info);
 }
 
@@ -225,7 +133,7 @@ std::string Shown(const LoadedWallet& w) {
 // Subcommands.
 
 void RunAddress(const WalletFlags& f) {
-  const LoadedWallet w = LoadWallet(f, f.testnet);
+  const LoadedWallet w = LoadWallet("wallet", f, f.testnet);
   const ton::Address& a = w.wallet.address();
   const std::string version(ton::WalletVersionName(w.wallet.version()));
   if (f.json) {
@@ -251,8 +159,8 @@ void RunAddress(const WalletFlags& f) {
 }
 
 void RunBalance(const WalletFlags& f, const ApiFlags& af) {
-  const LoadedWallet w = LoadWallet(f, f.testnet || af.api == "testnet");
-  const std::shared_ptr<const ton::TonApiClient> api = MakeApi(af);
+  const LoadedWallet w = LoadWallet("wallet", f, f.testnet || af.api == "testnet");
+  const std::shared_ptr<const ton::TonApiClient> api = MakeApi("wallet", af);
   const ton::AccountInfo info = ReadAccount(*api, w.wallet.address());
   const uint32_t seqno =
       info.status == ton::AccountStatus::kActive ? ReadSeqno(*api, w.wallet.address()) : 0;
@@ -311,7 +219,7 @@ Destination ResolveDestination(const ton::TonApiClient& api, const SendFlags& s,
     // A raw address says nothing: bounce only to a deployed contract, so
     // TON sent to a fresh wallet stays there instead of coming back.
     Result<ton::AccountStatus> st = api.GetState(d.address);
-    if (!st.ok()) DieApi(api, "cannot read the state of --to", st.status());
+    if (!st.ok()) DieApi("wallet", api, "cannot read the state of --to", st.status());
     d.bounce = *st == ton::AccountStatus::kActive;
   }
   return d;
@@ -335,8 +243,8 @@ void RunSend(const WalletFlags& f, const ApiFlags& af, const SendFlags& s) {
   if (!amount.ok()) Die(amount.status().message());
   if (s.wait < 0) Die("--wait must be 0 or more seconds");
   const bool testnet = f.testnet || af.api == "testnet";
-  const LoadedWallet w = LoadWallet(f, testnet);
-  const std::shared_ptr<const ton::TonApiClient> api = MakeApi(af);
+  const LoadedWallet w = LoadWallet("wallet", f, testnet);
+  const std::shared_ptr<const ton::TonApiClient> api = MakeApi("wallet", af);
   const Destination to = ResolveDestination(*api, s, testnet);
   const ton::Address& self = w.wallet.address();
 
@@ -360,7 +268,7 @@ void RunSend(const WalletFlags& f, const ApiFlags& af, const SendFlags& s) {
   options.testnet = testnet;
   ton::WalletSender sender(api, w.wallet, w.key, options);
   Result<ton::SentTransfer> sent = sender.Submit({m}, std::chrono::seconds(s.wait));
-  if (!sent.ok()) DieApi(*api, "cannot send", sent.status());
+  if (!sent.ok()) DieApi("wallet", *api, "cannot send", sent.status());
   const uint32_t seqno = sent->seqno;
   const bool deploy = sent->deployed_wallet;
 
@@ -390,7 +298,7 @@ void RunSend(const WalletFlags& f, const ApiFlags& af, const SendFlags& s) {
   if (!f.json) std::cerr << "waiting up to " << s.wait << " s for seqno " << seqno + 1 << "...\n";
   Result<uint32_t> seen = sender.AwaitConfirmation(seqno, std::chrono::seconds(s.wait));
   if (!seen.ok() && seen.status().code() != ErrorCode::kDeadlineExceeded) {
-    DieApi(*api, "cannot read the wallet's seqno", seen.status());
+    DieApi("wallet", *api, "cannot read the wallet's seqno", seen.status());
   }
   if (!seen.ok()) {
     const Result<uint32_t> still = sender.ReadSeqno();
@@ -427,27 +335,6 @@ void RunSend(const WalletFlags& f, const ApiFlags& af, const SendFlags& s) {
     Die("the wallet processed the transfer but sent nothing (the balance did not cover the "
         "amount plus fees?); check with `cocoon wallet balance`");
   }
-}
-
-// ---------------------------------------------------------------------------
-// Registration.
-
-void AddWalletFlags(CLI::App* cmd, WalletFlags& f) {
-  cmd->add_option("--key", f.key_file,
-                  "Ed25519 private key file (`cocoon key generate`, or a daemon's key_file)")
-      ->required();
-  cmd->add_option("--version", f.version, "wallet contract: v4r2 (default) or v5r1");
-  cmd->add_option("--workchain", f.workchain, "workchain (default 0)");
-  cmd->add_flag("--testnet", f.testnet,
-                "testnet: address text flags, and the v5r1 wallet id (implied by --api testnet)");
-  cmd->add_flag("--json", f.json, "machine-readable output");
-}
-
-void AddApiFlags(CLI::App* cmd, ApiFlags& f) {
-  cmd->add_option("--api", f.api,
-                  "TON API v2: mainnet, testnet or a URL (http://127.0.0.1:8081/api/v2)")
-      ->required();
-  cmd->add_option("--api-key-file", f.api_key_file, "file holding a toncenter API key");
 }
 
 }  // namespace
