@@ -143,6 +143,10 @@ void AddClientCommand(CLI::App& app) {
           api.Stop();
           pool.Stop();
           if (payments) payments->Stop();
+        },
+        [&](const node::RegistryChange& change, const node::RegistrySnapshot& snapshot) {
+          api.SetRegistry(snapshot.models, snapshot.prices);
+          pool.CloseProxiesWithImages(change.removed_proxy_images);
         });
   });
 }

@@ -1,6 +1,9 @@
 // What the daemon commands share: logging set-up from settings, an
-// io_context that stops on SIGINT/SIGTERM, and periodic RA-TLS certificate
-// renewal (certificates live at most 24 hours).
+// io_context that stops on SIGINT/SIGTERM, periodic RA-TLS certificate
+// renewal (certificates live at most 24 hours), and following the registry
+// (the root contract or the root-config file): when its version changes the
+// peer policy is rebuilt from it, new TLS contexts are made, and the daemon
+// is told what was removed so it can close those peers.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -8,6 +11,7 @@
 #include <memory>
 
 #include "node/identity.h"
+#include "node/registry_watcher.h"
 
 namespace cocoon::cli {
 
@@ -16,6 +20,11 @@ struct DaemonRuntime {
   node::Identity identity;
   node::Trust trust;
   std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
+  std::shared_ptr<const node::Registry> registry;  // null: [policy] only
+
+  // Runs on the io thread after the trust was rebuilt from the new snapshot.
+  using RegistryObserver =
+      std::function<void(const node::RegistryChange&, const node::RegistrySnapshot&)>;
 
   // Throws CommandFailed on any error.
   static DaemonRuntime Create(node::NodeSettings settings);
@@ -24,9 +33,10 @@ struct DaemonRuntime {
   std::shared_ptr<ratls::TlsContext> Tls(ratls::TlsSide side, std::set<attest::Role> peers) const;
 
   // Runs `io` until SIGINT/SIGTERM, then calls `on_stop` and drains. Calls
-  // `renew` every half certificate lifetime.
-  void Run(boost::asio::io_context& io, std::function<void()> renew,
-           std::function<void()> on_stop) const;
+  // `renew` every half certificate lifetime and after a registry change,
+  // then `on_registry`.
+  void Run(boost::asio::io_context& io, std::function<void()> renew, std::function<void()> on_stop,
+           RegistryObserver on_registry = nullptr);
 };
 
 }  // namespace cocoon::cli

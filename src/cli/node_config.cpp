@@ -1,5 +1,7 @@
 #include "cli/node_config.h"
 
+#include "node/registry_source.h"
+
 #include <toml++/toml.h>
 
 #include "cli/report.h"
@@ -65,10 +67,11 @@ std::vector<std::string> SectionReader::Strings(std::string_view key) const {
 }
 
 std::optional<node::RegistrySnapshot> LoadRegistry(const node::NodeSettings& settings) {
-  if (settings.root_config_file.empty()) return std::nullopt;
-  node::RootConfigFile file(settings.root_config_file);
-  auto snapshot = file.Load();
-  if (!snapshot.ok()) Fail(snapshot.status());
+  auto registry = node::OpenRegistry(settings);
+  if (!registry.ok()) Fail(registry.status());
+  if (!*registry) return std::nullopt;
+  auto snapshot = (*registry)->Load();
+  if (!snapshot.ok()) Fail(snapshot.status().WithContext("reading the registry"));
   return std::move(*snapshot);
 }
 

@@ -118,6 +118,9 @@ void AddProxyCommand(CLI::App& app) {
           admin.server->Stop();
           server.Stop();
           if (payments) payments->Stop();
+        },
+        [&](const node::RegistryChange& change, const node::RegistrySnapshot& snapshot) {
+          server.ApplyRegistry(change, snapshot);
         });
   });
 }

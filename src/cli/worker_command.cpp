@@ -208,6 +208,9 @@ void AddWorkerCommand(CLI::App& app) {
           health.Stop();
           node.Stop();
           if (payments) payments->Stop();
+        },
+        [&](const node::RegistryChange& change, const node::RegistrySnapshot&) {
+          node.CloseProxiesWithImages(change.removed_proxy_images);
         });
   });
 }

@@ -75,6 +75,12 @@ class ApiServer {
   ApiServer(boost::asio::any_io_executor executor, ApiServerOptions options, ProxyPool& proxies,
             ApiKeys& keys, ratls::PeerRequirements verify_workers);
   ~ApiServer();
+  // The registry changed: the models and prices /v1/models and the 404
+  // check use.
+  void SetRegistry(std::set<std::string> models, node::Prices prices) {
+    options_.models = std::move(models);
+    options_.prices = prices;
+  }
 
   Result<uint16_t> Listen(std::string_view host, uint16_t port);
   void Stop();

@@ -41,6 +41,12 @@ std::vector<std::shared_ptr<net::PersistentLink>> ProxyPool::Connected() {
   return out;
 }
 
+void ProxyPool::CloseProxiesWithImages(const std::set<attest::ImageHash>& images) {
+  for (const auto& link : links_) {
+    link->CloseIfImageIn(images, PermissionDenied("the registry removed this proxy's image"));
+  }
+}
+
 bool ProxyPool::ShouldFailOver(const Status& error) {
   switch (error.code()) {
     case ErrorCode::kUnavailable:  // connection lost, or no worker free at that proxy

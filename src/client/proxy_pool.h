@@ -31,6 +31,9 @@ class ProxyPool {
   std::vector<std::shared_ptr<net::PersistentLink>> Connected();
   const std::vector<std::shared_ptr<net::PersistentLink>>& links() const { return links_; }
 
+  // The registry removed these proxy images: their sessions are closed.
+  void CloseProxiesWithImages(const std::set<attest::ImageHash>& images);
+
   // Whether a request that failed with `error` before its answer began
   // should be tried on another proxy.
   static bool ShouldFailOver(const Status& error);

@@ -83,4 +83,12 @@ asio::awaitable<void> PersistentLink::Run() {
   }
 }
 
+bool PersistentLink::CloseIfImageIn(const std::set<attest::ImageHash>& images, const Status& why) {
+  if (!session_ || !peer_.measurements || !images.count(peer_.measurements->image_hash)) {
+    return false;
+  }
+  session_->Close(why);
+  return true;
+}
+
 }  // namespace cocoon::net

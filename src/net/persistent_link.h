@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 
 #include "net/connect.h"
 
@@ -44,6 +45,10 @@ class PersistentLink : public std::enable_shared_from_this<PersistentLink> {
   const SessionPtr& session() const { return session_; }
   // The peer of the live session. REQUIRES: session() != nullptr.
   const ratls::PeerIdentity& peer() const { return peer_; }
+  // Closes the live session when the peer's image hash is in `images` (the
+  // registry removed it); the link dials again, and the handshake decides.
+  // Returns whether it closed one.
+  bool CloseIfImageIn(const std::set<attest::ImageHash>& images, const Status& why);
   // Why the last dial or session failed (OK if none did yet).
   const Status& last_error() const { return last_error_; }
   uint64_t connects() const { return connects_; }

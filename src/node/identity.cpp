@@ -1,5 +1,7 @@
 #include "node/identity.h"
 
+#include "node/registry_source.h"
+
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -112,25 +114,15 @@ Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Cloc
         "attestation.require_tdx needs TDX collateral: set attestation.pccs_url (with "
         "collateral_cache_dir) or attestation.tdx_collateral_file");
   }
-  auto policy = std::make_shared<attest::Policy>();
-  policy->require_tdx = settings.attestation.require_tdx;
-  COCOON_ASSIGN_OR_RETURN(
-      policy->accepted_tcb_statuses,
-      attest::ParseAcceptedTcbStatuses(settings.attestation.accepted_tcb_statuses));
-  std::set<attest::ImageHash> workers, proxies;
-  if (!settings.root_config_file.empty()) {
-    COCOON_ASSIGN_OR_RETURN(auto registry, RootConfigFile(settings.root_config_file).Load());
-    workers = std::move(registry.worker_images);
-    proxies = std::move(registry.proxy_images);
-  } else {
-    COCOON_ASSIGN_OR_RETURN(workers, ParseImageHashes(settings.policy.worker_image_hashes,
-                                                      "policy.worker_image_hashes"));
-    COCOON_ASSIGN_OR_RETURN(
-        proxies, ParseImageHashes(settings.policy.proxy_image_hashes, "policy.proxy_image_hashes"));
+  COCOON_ASSIGN_OR_RETURN(std::shared_ptr<const Registry> registry, OpenRegistry(settings));
+  std::optional<RegistrySnapshot> snapshot;
+  if (registry) {
+    Result<RegistrySnapshot> loaded = registry->Load();
+    if (!loaded.ok()) return loaded.status().WithContext("reading the registry");
+    snapshot = std::move(*loaded);
   }
-  policy->roles[attest::Role::kWorker] = {true, std::move(workers)};
-  policy->roles[attest::Role::kProxy] = {true, std::move(proxies)};
-  policy->roles[attest::Role::kClient] = {false, {}};
+  COCOON_ASSIGN_OR_RETURN(std::shared_ptr<attest::Policy> policy,
+                          MakePolicy(settings, snapshot ? &*snapshot : nullptr));
   return Trust{verifiers, policy};
 }
 

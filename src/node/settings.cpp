@@ -64,6 +64,27 @@ Result<NodeSettings> ParseNodeSettings(const toml::table& t, attest::Role role,
       !(s.policy.worker_image_hashes.empty() && s.policy.proxy_image_hashes.empty())) {
     return InvalidArgument("set either root_config or [policy] image hashes, not both");
   }
+  if (const toml::table* r = t["registry"].as_table()) {
+    ChainRegistrySettings c;
+    c.root = (*r)["root"].value_or(std::string());
+    c.ton_api = (*r)["ton_api"].value_or(std::string());
+    if (c.root.empty() || c.ton_api.empty()) {
+      return InvalidArgument("[registry] needs root (the root contract) and ton_api");
+    }
+    c.api_key_file = ResolvePath(base_dir, (*r)["api_key_file"].value_or(std::string()));
+    COCOON_ASSIGN_OR_RETURN(c.models, ReadStringArray(*r, "models", "registry."));
+    c.refresh_seconds = (*r)["refresh_s"].value_or(c.refresh_seconds);
+    if (c.refresh_seconds < 1 || c.refresh_seconds > 24 * 3600) {
+      return InvalidArgument("registry.refresh_s must be between 1 and 86400");
+    }
+    if (!s.root_config_file.empty() ||
+        !(s.policy.worker_image_hashes.empty() && s.policy.proxy_image_hashes.empty())) {
+      return InvalidArgument(
+          "set one registry: [registry] (the root contract), root_config (an offline file) or "
+          "[policy] image hashes");
+    }
+    s.chain_registry = std::move(c);
+  }
   if (const toml::table* m = t["measured"].as_table()) {
     std::ostringstream out;
     out << toml::toml_formatter(*m, toml::format_flags::none);

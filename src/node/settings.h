@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,16 @@ struct PolicySettings {
   std::vector<std::string> proxy_image_hashes;
 };
 
+// The registry read from the root contract (DESIGN.md §6) through the TON
+// HTTP API: the [registry] section.
+struct ChainRegistrySettings {
+  std::string root;                    // the root contract's address
+  std::string ton_api;                 // mainnet, testnet or a TON HTTP API v2 URL
+  std::filesystem::path api_key_file;  // optional
+  std::vector<std::string> models;     // model names to look for (the chain lists hashes)
+  int64_t refresh_seconds = 30;        // between version checks
+};
+
 struct NodeSettings {
   attest::Role role = attest::Role::kWorker;
   std::filesystem::path key_file;  // node TLS key; created on first start
@@ -52,9 +63,11 @@ struct NodeSettings {
   int64_t certificate_validity_seconds = 24 * 3600;
   AttestationSettings attestation;
   PolicySettings policy;
-  // The root-config file (registry.h); when set, allowed image hashes come
-  // from it and [policy] must be empty.
+  // The root-config file (registry.h), the offline registry; when set,
+  // allowed image hashes come from it and [policy] must be empty.
   std::filesystem::path root_config_file;
+  // The registry on chain; exclusive with root_config and [policy].
+  std::optional<ChainRegistrySettings> chain_registry;
   // Canonical text of the [measured] table (empty if none).
   std::string measured_text;
 };

@@ -74,6 +74,34 @@ void ProxyServer::Stop() {
   for (auto& s : sessions) s->Close(Unavailable("proxy is shutting down"));
 }
 
+void ProxyServer::ApplyRegistry(const node::RegistryChange& change,
+                                const node::RegistrySnapshot& snapshot) {
+  if (!options_.allowed_models.empty() || !snapshot.models.empty()) {
+    pool_.SetAllowedModels(snapshot.models);
+  }
+  std::vector<std::pair<net::SessionPtr, std::string>> to_close;
+  for (const auto& [id, entry] : pool_.table().workers()) {
+    WorkerPtr w = pool_.Find(id);
+    if (!w) continue;
+    if (w->identity.measurements &&
+        change.removed_worker_images.count(w->identity.measurements->image_hash)) {
+      to_close.emplace_back(w->session, "its image hash was removed from the registry");
+      continue;
+    }
+    for (const auto& model : w->announce.models()) {
+      if (change.removed_models.count(model) ||
+          change.removed_model_hashes.count(node::ModelHash(model))) {
+        to_close.emplace_back(w->session, "model \"" + model + "\" was removed from the registry");
+        break;
+      }
+    }
+  }
+  for (auto& [session, why] : to_close) {
+    spdlog::warn("closing worker connection: {}", why);
+    session->Close(PermissionDenied(why));
+  }
+}
+
 asio::awaitable<void> ProxyServer::AcceptLoop(tcp::acceptor& acceptor, bool workers) {
   while (!stopped_) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));

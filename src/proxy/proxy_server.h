@@ -22,6 +22,7 @@
 
 #include "net/address.h"
 #include "net/connect.h"
+#include "node/registry_watcher.h"
 #include "proxy/payment_desk.h"
 #include "proxy/request_relay.h"
 #include "proxy/worker_pool.h"
@@ -85,6 +86,12 @@ class ProxyServer {
   void SetTlsContexts(std::shared_ptr<ratls::TlsContext> worker_tls,
                       std::shared_ptr<ratls::TlsContext> client_tls);
   void Stop();
+
+  // The registry changed: new announcements are checked against its models,
+  // and workers whose image or any model was removed are disconnected (a
+  // worker that still has allowed models reconnects and announces them; one
+  // whose image was removed is refused at the handshake by the new policy).
+  void ApplyRegistry(const node::RegistryChange& change, const node::RegistrySnapshot& snapshot);
 
   // Runs after every request (for metrics); never sees request content.
   void SetObserver(RelayObserver observer) { observer_ = std::move(observer); }

@@ -57,6 +57,8 @@ class WorkerPool {
   // Whether any connected worker announced `model` (usable or not).
   bool IsServed(std::string_view model) const;
   bool IsAllowed(std::string_view model) const;
+  // The registry's models changed: new announcements are filtered by these.
+  void SetAllowedModels(std::set<std::string> models) { allowed_models_ = std::move(models); }
   // Whether the registry lists the models (so an allowed model without a
   // worker is "unavailable", not "unknown").
   bool has_model_list() const { return !allowed_models_.empty(); }

@@ -77,6 +77,15 @@ size_t WorkerNode::connected_proxies() const {
   return n;
 }
 
+void WorkerNode::CloseProxiesWithImages(const std::set<attest::ImageHash>& images) {
+  for (const auto& link : links_) {
+    if (link->CloseIfImageIn(images, PermissionDenied("the registry removed this proxy's image"))) {
+      spdlog::warn("closed proxy {}: its image was removed from the registry",
+                   link->address().ToString());
+    }
+  }
+}
+
 void WorkerNode::SetEnabled(bool enabled) {
   if (announce_.enabled() == enabled) return;
   announce_.set_enabled(enabled);

@@ -79,6 +79,10 @@ class WorkerNode {
   // Replaces the TLS context for new connections (certificate rotation).
   void SetTlsContext(std::shared_ptr<ratls::TlsContext> tls) { *tls_ = std::move(tls); }
 
+  // The registry removed these proxy images: their sessions are closed (the
+  // new policy refuses them when the links dial again).
+  void CloseProxiesWithImages(const std::set<attest::ImageHash>& images);
+
   // Operator's switch; announced to every proxy.
   void SetEnabled(bool enabled);
   // The backend health checker's verdict; announced to every proxy.

@@ -6,6 +6,7 @@ folder. Used by the README's demo, the end-to-end tests and the benchmarks.
 Every daemon listens on port 0 and reports its port in its log; the launcher
 reads the ports from there, so several networks can run at once.
 """
+import hashlib
 import json
 import os
 import re
@@ -114,8 +115,12 @@ class Network:
         return os.path.join(self.dir, *parts)
 
     def _node_config(self, name, role, body, trusted):
-        text = (f'key_file = "{name}.key"\nlog_level = "{self.log_level}"\n'
-                f'root_config = "root.toml"\n')
+        # On a chain the registry is the root contract; otherwise the
+        # root-config file (the offline option).
+        on_chain = self.chain is not None and not name.endswith("-template")
+        text = f'key_file = "{name}.key"\nlog_level = "{self.log_level}"\n'
+        if not on_chain:
+            text += 'root_config = "root.toml"\n'
         if role == "client":
             text += '[attestation]\nprovider = "none"\n'
         else:
@@ -124,6 +129,9 @@ class Network:
         text += f'[measured]\nrole = "{role}"\n'
         text += body
         text += self._payments(name, role)
+        if on_chain:
+            text += (f'\n[registry]\nroot = "{self.chain.root}"\nton_api = "{self.chain.endpoint}"\n'
+                     f'models = {json.dumps(self.models)}\nrefresh_s = 1\n')
         with open(self.path(f"{name}.toml"), "w") as f:
             f.write(text)
         return self.path(f"{name}.toml")
@@ -178,18 +186,24 @@ class Network:
             p.url = f"http://127.0.0.1:{port}"
             self.backends.append(p)
 
-        proxy_cfgs = [self._node_config(f"proxy-{i + 1}", "proxy",
-                                        '[proxy]\nworkers_listen = "127.0.0.1:0"\nclients_listen = "127.0.0.1:0"\n' + self.proxy_extra,
-                                        platform)
-                      for i in range(self.proxy_count)]
-        proxy_hash = run([self.cocoon, "measure", "--config", proxy_cfgs[0], "--role", "proxy"])
+        proxy_body = '[proxy]\nworkers_listen = "127.0.0.1:0"\nclients_listen = "127.0.0.1:0"\n' + self.proxy_extra
+        # What is measured ([measured] and the binary) does not depend on the
+        # rest of the file: measure templates, then write the real files.
+        proxy_template = self._node_config("proxy-template", "proxy", proxy_body, platform)
+        proxy_hash = run([self.cocoon, "measure", "--config", proxy_template, "--role", "proxy"])
         self.hashes["proxy"] = proxy_hash
-        # Workers are configured once the proxies' ports are known; their
-        # [measured] part does not depend on the ports, so measure a template.
         worker_template = self._node_config("worker-template", "worker", "", platform)
         worker_hash = run([self.cocoon, "measure", "--config", worker_template, "--role", "worker"])
         self.hashes["worker"] = worker_hash
         self._root_config([proxy_hash], [worker_hash])
+        if self.chain is not None and self.chain.proc is None:
+            # The root starts with these images and models listed.
+            self.chain.config.setdefault("proxyImages", [proxy_hash])
+            self.chain.config.setdefault("workerImages", [worker_hash])
+            self.chain.config.setdefault("models", [hashlib.sha256(m.encode()).hexdigest() for m in self.models])
+            self.chain.start()
+        proxy_cfgs = [self._node_config(f"proxy-{i + 1}", "proxy", proxy_body, platform)
+                      for i in range(self.proxy_count)]
 
         for i, cfg in enumerate(proxy_cfgs):
             p = Process(f"proxy-{i + 1}", [self.cocoon, "proxy", "--config", cfg], self.path(f"proxy-{i + 1}.log"))

@@ -36,13 +36,14 @@ def main():
         why = available()
         if why:
             sys.exit(f"demo: the local chain cannot run: {why}")
-        say("Starting the local TON chain (TON's emulator behind the TON HTTP API)")
         chain = Localnet(os.path.join(tmp, "chain"), {"params": {
             "pricePerToken": str(PRICE), "workerFeePerToken": str(WORKER_FEE), "promptMult": 10000,
             "cachedMult": 1000, "completionMult": 10000, "reasoningMult": 10000, "proxyCloseDelay": 60,
-            "clientCloseDelay": 60, "minProxyStake": "10000000000", "minClientStake": "1000000000"}}).start()
-        print(f"endpoint {chain.endpoint}, root contract {chain.root}")
-        say("Starting a network on loopback: 1 proxy, 2 workers, 1 client")
+            "clientCloseDelay": 60, "minProxyStake": "10000000000", "minClientStake": "1000000000"}})
+        say("Starting the local TON chain and a network on loopback: 1 proxy, 2 workers, 1 client")
+        print("The local chain is TON's emulator behind the TON HTTP API. Its root contract is the\n"
+              "registry every daemon reads: the proxy and worker image hashes measured here and\n"
+              "the model are listed in it; the daemons re-read it when its version changes.")
         print("Attestation is SIMULATED (a software platform key in the temporary folder); it\n"
               "proves nothing about hardware. The workers' inference backend is the SCRIPTED\n"
               "BACKEND, a test fixture that returns canned text: the built-in inference engine\n"
@@ -59,6 +60,7 @@ def main():
             raise
         codes = {}
         contracts = {}
+        print(f"chain endpoint {chain.endpoint}, root contract {chain.root}")
         try:
             host, port = net.client_url.replace("http://", "").split(":")
             print(f"client API: {net.client_url} (OpenAI-compatible)")
