@@ -1,11 +1,26 @@
 #include "http/sse_parser.h"
 
+#include <cstring>
+
 #include <charconv>
 
 namespace cocoon::http {
 
 namespace {
+
+// The first '\r' or '\n' at or after `from`, or bytes.size().
+size_t LineEnd(std::string_view bytes, size_t from) {
+  const char* begin = bytes.data() + from;
+  size_t rest = bytes.size() - from;
+  const void* nl = std::memchr(begin, '\n', rest);
+  if (nl) rest = static_cast<size_t>(static_cast<const char*>(nl) - begin);
+  const void* cr = std::memchr(begin, '\r', rest);
+  if (cr) rest = static_cast<size_t>(static_cast<const char*>(cr) - begin);
+  return from + rest;
+}
+
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
 }  // namespace
 
 bool SseParser::HasPartialEvent() const { return !line_.empty() || has_fields_; }
@@ -44,9 +59,10 @@ Status SseParser::Feed(std::string_view bytes, std::vector<SseEvent>& events) {
       if (!s.ok()) return error_ = s;
       continue;
     }
-    // Copy the run of ordinary bytes up to the next line end at once.
-    size_t end = bytes.find_first_of("\r\n", i);
-    if (end == std::string_view::npos) end = bytes.size();
+    // Copy the run of ordinary bytes up to the next line end at once. Two
+    // memchr scans: find_first_of with a two-byte set calls memchr once per
+    // byte (it was the worker's top symbol in the benchmark's profile).
+    size_t end = LineEnd(bytes, i);
     if (line_.size() + (end - i) + pending_.data.size() > max_event_bytes_) {
       return error_ = ResourceExhausted("server-sent event larger than " +
                                         std::to_string(max_event_bytes_) + " bytes");
