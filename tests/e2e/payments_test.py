@@ -29,21 +29,15 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "network"))
+from checks import check, failures  # noqa: E402
 from cocoon_network import Network, Process, chat_body  # noqa: E402
 from localnet import Localnet, available  # noqa: E402
 
 COCOON, BACKEND = sys.argv[1], sys.argv[2]
-failures = []
 
 # The local chain's parameters for this test (contracts/localnet config).
 PRICE, FEE = 1000, 800
 PROMPT_MULT, CACHED_MULT, COMPLETION_MULT, REASONING_MULT = 10000, 1000, 10000, 10000
-
-
-def check(name, condition, detail=""):
-    print(("ok: " if condition else "FAILED: ") + name + ("" if condition else f" -- {detail}"), flush=True)
-    if not condition:
-        failures.append(name)
 
 
 def post(url, body, timeout=30):

@@ -14,6 +14,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "network"))
+from checks import check, failures  # noqa: E402
 from cocoon_network import Network, chat_body  # noqa: E402
 
 COCOON, BACKEND = sys.argv[1], sys.argv[2]
@@ -21,13 +22,6 @@ API_KEY = "test-key-0123456789"
 TINY_KEY = "tiny-key-0123456789"
 # A marker no daemon may ever log: it is in every prompt.
 SECRET = "PROMPT-SECRET-7f3a9c"
-failures = []
-
-
-def check(name, condition, detail=""):
-    print(("ok: " if condition else "FAILED: ") + name + ("" if condition else f" -- {detail}"), flush=True)
-    if not condition:
-        failures.append(name)
 
 
 def sha256(text):
