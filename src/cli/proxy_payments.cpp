@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -58,6 +60,7 @@ ProxyPayments::ProxyPayments(const PaymentsConfig& config, const DaemonRuntime& 
     Fail(ledger.status().WithContext("[payments] ledger " + config.ledger_file.string()));
   const pay::LedgerHead head = (*ledger)->Head();
   spdlog::info("ledger {}: {} record(s) verified", config.ledger_file.string(), head.seqno);
+  if (Status s = CheckAgainstAnchor(**ledger); !s.ok()) Fail(s);
   billing_ =
       std::make_shared<proxy::Billing>(proxy::BillingOptions{prices, {}}, std::move(*ledger), key_);
 
@@ -82,6 +85,30 @@ ProxyPayments::ProxyPayments(const PaymentsConfig& config, const DaemonRuntime& 
   desk_ = std::make_shared<proxy::PaymentDesk>(
       proxy::PaymentDeskOptions{proxy_contract_, config.default_max_tokens}, billing_,
       std::move(access), blocking_.get_executor());
+}
+
+Status ProxyPayments::CheckAgainstAnchor(const pay::Ledger& ledger) const {
+  Result<ton::contracts::Anchor> anchor = ton::contracts::GetAnchor(*chain_.api, proxy_contract_);
+  if (!anchor.ok()) return anchor.status().WithContext("reading the proxy contract's anchor");
+  if (anchor->seqno == 0) return Status::Ok();
+  const pay::LedgerHead head = ledger.Head();
+  const std::string what = "the ledger " + config_.ledger_file.string();
+  if (anchor->seqno > head.seqno) {
+    return FailedPrecondition(
+        what + " ends at record " + std::to_string(head.seqno) + " but record " +
+        std::to_string(anchor->seqno) +
+        " is anchored on chain: it was restored from an older copy. Start it with the latest "
+        "copy; signing from this one would sign again totals already signed");
+  }
+  Result<pay::LedgerRecord> record = ledger.RecordAt(anchor->seqno);
+  if (!record.ok()) return record.status();
+  if (!std::equal(record->session_hash.begin(), record->session_hash.end(),
+                  anchor->session_hash.begin())) {
+    return FailedPrecondition(what + " differs from its anchor on chain at record " +
+                              std::to_string(anchor->seqno) +
+                              ": it is another history (another copy of the proxy?)");
+  }
+  return Status::Ok();
 }
 
 ProxyPayments::~ProxyPayments() { blocking_.join(); }

@@ -34,6 +34,9 @@ class ProxyPayments {
  private:
   // Blocking: one anchor of the current head if it is above the last one.
   Status AnchorNow();
+  // The ledger must hold the record anchored on chain, with the same session
+  // hash; a ledger that ends before it was restored from an older copy.
+  Status CheckAgainstAnchor(const pay::Ledger& ledger) const;
 
   PaymentsConfig config_;
   crypto::Ed25519PrivateKey key_;

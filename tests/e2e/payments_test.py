@@ -198,45 +198,50 @@ def insufficient_quota_then_top_up(workdir):
     check("every daemon exits 0", all(c == 0 for c in codes.values()), codes)
 
 
-def start_proxy_again(net, old, log_name):
+def start_proxy_again(net, old, log_name, wait=True):
     p = Process("proxy-1", [COCOON, "proxy", "--config", net.path("proxy-1.toml"),
                             "--workers-listen", f"127.0.0.1:{old.workers_port}",
                             "--clients-listen", f"127.0.0.1:{old.clients_port}"],
                 net.path(log_name))
     p.workers_port, p.clients_port = old.workers_port, old.clients_port
     net.proxies[0] = p
-    p.wait_for(r"clients on", timeout=90)
+    if wait:
+        p.wait_for(r"clients on", timeout=90)
     return p
 
 
+def copy_ledger(net, source, target):
+    """Copies a stopped proxy's ledger (with its WAL files) from `source` to `target` paths."""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(source + suffix):
+            shutil.copy(source + suffix, target + suffix)
+        elif os.path.exists(target + suffix):
+            os.remove(target + suffix)
+
+
 def restored_ledger_is_detected(workdir):
+    # Anchors only at stop here (not every 2 s), so the test decides what the
+    # chain's anchor covers.
     chain = Localnet(os.path.join(workdir, "chain"), chain_config())
     net = Network(COCOON, BACKEND, os.path.join(workdir, "net"), backends=[["--chunks", "4", "--deterministic"]],
-                  chain=chain)
+                  chain=chain, payments_extra={"proxy": "anchor_interval_s = 600\n"})
     try:
         net.start()
         post(net.client_url, chat_body(content="one"))
         proxy = net.proxies[0]
-        proxy.stop()
-        # An operator's backup, taken now...
+        proxy.stop()  # anchors record 1
         ledger = net.path("proxy-1-ledger.sqlite")
-        backup = ledger + ".backup"
-        shutil.copy(ledger, backup)
-        for suffix in ("-wal", "-shm"):
-            if os.path.exists(ledger + suffix):
-                shutil.copy(ledger + suffix, backup + suffix)
+        copy_ledger(net, ledger, ledger + ".backup")  # an operator's backup, taken now...
         restarted = start_proxy_again(net, proxy, "proxy-1b.log")
         net.wait_for_workers(1, timeout=90)
         status, _ = post(net.client_url, chat_body(content="two"))
         check("requests go on after a clean restart", status == 200, status)
         time.sleep(1.5)  # the vouchers reach the client and worker
-        restarted.stop()
-        # ... restored: the ledger loses the second request.
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(backup + suffix):
-                shutil.copy(backup + suffix, ledger + suffix)
-            elif os.path.exists(ledger + suffix):
-                os.remove(ledger + suffix)
+        restarted.proc.send_signal(signal.SIGKILL)  # a crash: record 2 is not anchored
+        restarted.proc.wait()
+        restarted.log.close()
+        copy_ledger(net, ledger, ledger + ".latest")
+        copy_ledger(net, ledger + ".backup", ledger)  # ... restored: the ledger loses record 2
         third = start_proxy_again(net, proxy, "proxy-1c.log")
         m = third.wait_for(r"not served: .*ledger_behind_peer", timeout=30)
         check("the restored ledger is caught at the next handshake with a peer holding a later voucher",
@@ -245,10 +250,28 @@ def restored_ledger_is_detected(workdir):
         check("the proxy refuses to serve that peer instead of signing old totals again",
               status != 200, f"{status} {data[:200]!r}")
         check("the proxy process stays up", third.proc.poll() is None)
+        check("the proxy exits 0 on SIGTERM", third.stop() == 0)
+
+        # The operator puts the latest copy back: served again; its stop
+        # anchors record 3.
+        copy_ledger(net, ledger + ".latest", ledger)
+        fourth = start_proxy_again(net, proxy, "proxy-1d.log")
+        net.wait_for_workers(1, timeout=90)
+        status, _ = post(net.client_url, chat_body(content="four"))
+        check("with the latest copy the proxy serves again", status == 200, status)
+        fourth.stop()
+        # An older copy now ends before the record anchored on chain.
+        copy_ledger(net, ledger + ".backup", ledger)
+        fifth = start_proxy_again(net, proxy, "proxy-1e.log", wait=False)
+        code = fifth.proc.wait(60)
+        check("a ledger older than its anchor on chain is refused at start, with the reason",
+              code != 0 and "anchored on chain" in fifth.text(), f"exit {code}: {fifth.text()[-500:]}")
+        fifth.log.close()
+        net.proxies.remove(fifth)
     finally:
         codes = net.stop()
         chain.stop()
-    check("the proxy exits 0 on SIGTERM", codes.get("proxy-1") == 0, codes)
+    check("the other daemons exit 0 on SIGTERM", all(c == 0 for c in codes.values()), codes)
 
 
 def sigkill_under_load(workdir, kills=20):

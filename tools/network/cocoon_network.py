@@ -149,14 +149,19 @@ class Network:
         raw = json.loads(run([self.cocoon, "wallet", "address", "--key", key, "--json"]))["raw"]
         self.chain.fund(raw, self.FUND_TON[role])
         self.wallets[name] = raw
+        extra = self.payments_extra.get(role, "")
+
+        def default(key, value):  # unless payments_extra sets it
+            return "" if re.search(rf"^{key}\s*=", extra, re.M) else f"{key} = {value}\n"
+
         text = f'\n[payments]\nton_api = "{self.chain.endpoint}"\n'
         if role == "proxy":
-            text += f'root = "{self.chain.root}"\nledger = "{name}-ledger.sqlite"\nanchor_interval_s = 2\n'
+            text += f'root = "{self.chain.root}"\nledger = "{name}-ledger.sqlite"\n' + default("anchor_interval_s", 2)
         else:
-            text += f'vouchers = "{name}-vouchers.json"\nsubmit_interval_s = 1\n'
+            text += f'vouchers = "{name}-vouchers.json"\n' + default("submit_interval_s", 1)
         if role == "client":
-            text += 'min_balance_ton = "5"\n'
-        return text + self.payments_extra.get(role, "")
+            text += default("min_balance_ton", '"5"')
+        return text + extra
 
     def _root_config(self, proxy_hashes, worker_hashes):
         # A JSON array of strings is also a TOML array of strings.
