@@ -94,6 +94,8 @@ void AddClientCommand(CLI::App& app) {
     const auto payments_config = ReadPaymentsConfig(
         *loaded.table, attest::Role::kClient, std::filesystem::path(a->node.config).parent_path());
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    // Before the payments: their timers must go before the io_context does.
+    boost::asio::io_context io;
     std::unique_ptr<PayeePayments> payments;
     net::PersistentLink::OnConnect on_connect;
     if (payments_config) {
@@ -103,7 +105,6 @@ void AddClientCommand(CLI::App& app) {
         return p->ClientHello(secure);
       };
     }
-    boost::asio::io_context io;
     net::PersistentLinkOptions link_options;
     client::ProxyPool pool(io.get_executor(), proxies, link_options,
                            rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy}), on_connect);

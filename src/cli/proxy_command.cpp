@@ -51,6 +51,8 @@ void AddProxyCommand(CLI::App& app) {
         *loaded.table, attest::Role::kProxy, std::filesystem::path(a->node.config).parent_path());
 
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    // Before the payments: their timers must go before the io_context does.
+    boost::asio::io_context io;
     std::unique_ptr<ProxyPayments> payments;
     if (payments_config) {
       payments = std::make_unique<ProxyPayments>(*payments_config, rt);
@@ -59,7 +61,6 @@ void AddProxyCommand(CLI::App& app) {
     } else {
       spdlog::warn("no [payments] section: this proxy serves requests without charging");
     }
-    boost::asio::io_context io;
     proxy::ProxyServer server(io.get_executor(), options,
                               rt.Tls(ratls::TlsSide::kServer, {attest::Role::kWorker}),
                               rt.Tls(ratls::TlsSide::kServer, {attest::Role::kClient}));

@@ -131,12 +131,13 @@ void AddWorkerCommand(CLI::App& app) {
     const auto payments_config = ReadPaymentsConfig(
         *loaded.table, attest::Role::kWorker, std::filesystem::path(a->node.config).parent_path());
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    // Before the payments: their timers must go before the io_context does.
+    boost::asio::io_context io;
     std::unique_ptr<PayeePayments> payments;
     if (payments_config) {
       payments = std::make_unique<PayeePayments>(*payments_config, rt, node::PayeeRole::kWorker);
       options.payee = payments->payee();
     }
-    boost::asio::io_context io;
     auto forwarder = std::make_shared<worker::BackendForwarder>(io.get_executor(), backend);
     worker::WorkerNode node(
         io.get_executor(), options, rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy}),
