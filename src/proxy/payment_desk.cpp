@@ -1,7 +1,9 @@
 #include "proxy/payment_desk.h"
 
+#include "crypto/random.h"
 #include "crypto/sha.h"
 #include "net/run_blocking.h"
+#include "pay/ledger_record.h"
 #include "ton/uint128.h"
 
 namespace cocoon::proxy {
@@ -35,6 +37,12 @@ inference::PaymentTerms PaymentDesk::Terms(const ton::Address& peer_contract,
   Result<Bytes> current = billing_->CurrentVoucher(party, peer_contract);
   if (current.ok()) terms.set_current_voucher(current->data(), current->size());
   return terms;
+}
+
+std::string PaymentDesk::LedgerId(std::string_view request_id) {
+  constexpr size_t kMaxCallerPart = pay::kMaxLedgerIdBytes - 25;  // nonce (24) and ':'
+  return HexEncode(crypto::RandomBytes(12)) + ":" +
+         std::string(request_id.substr(0, kMaxCallerPart));
 }
 
 inference::PaymentTerms PaymentDesk::PublicTerms() const {

@@ -83,6 +83,12 @@ class PaymentDesk {
       const pay::Reservation& reservation, const std::string& request_id, const BilledParty& client,
       const BilledParty& worker, const inference::Usage& usage, uint32_t coefficient);
 
+  // The ledger's key for a request: a fresh nonce plus (a prefix of) the
+  // caller's request id. The caller chooses its ids: one reused must not
+  // make a second answer free, and one too long for the ledger must not make
+  // the settlement fail (an answer served for free).
+  static std::string LedgerId(std::string_view request_id);
+
   // The terms any client may ask for before it has a contract: the proxy
   // contract (where client contracts live), the voucher key and prices.
   inference::PaymentTerms PublicTerms() const;

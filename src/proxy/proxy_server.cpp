@@ -322,9 +322,7 @@ asio::awaitable<void> ProxyServer::Infer(uint64_t client_id, net::IncomingStream
       if (!*reservation) co_return std::nullopt;
       pay::Reservation held = **reservation;
       reservation->reset();
-      // The ledger's idempotency key is the proxy's own: a request id is the
-      // client's choice, and one reused must not make a second answer free.
-      const std::string ledger_id = HexEncode(crypto::RandomBytes(12)) + ":" + request.request_id();
+      const std::string ledger_id = PaymentDesk::LedgerId(request.request_id());
       std::optional<inference::Payment> payment =
           co_await SettleRequest(held, *payer, worker, request, ledger_id, tail);
       co_return payment;

@@ -285,6 +285,26 @@ TEST_F(PaymentDeskTest, AClientWhoseContractCountsMoreThanTheLedgerIsNotAdmitted
   EXPECT_EQ(U64(billing_->Account(client_contract_).balance), 0u);
 }
 
+TEST_F(PaymentDeskTest, LedgerIdsAreFreshAndFitTheLedgerWhateverTheCallersId) {
+  // A caller's id is its own choice: a reused one gets a new key, and one
+  // too long for the ledger is cut, so its settlement cannot fail (which would
+  // serve the answer for free).
+  EXPECT_NE(PaymentDesk::LedgerId("same"), PaymentDesk::LedgerId("same"));
+  const std::string huge(1000, 'x');
+  const std::string id = PaymentDesk::LedgerId(huge);
+  EXPECT_LE(id.size(), pay::kMaxLedgerIdBytes);
+  AdmitBoth();
+  inference::InferRequest request = Request(10, 5);
+  auto reservation = desk_->Reserve(client_, request, 1000);
+  ASSERT_TRUE(reservation.ok()) << reservation.status().ToString();
+  auto receipt = Run(desk_->Settle(*reservation, id, client_, worker_, WireUsage(3, 2), 1000));
+  EXPECT_TRUE(receipt.ok()) << receipt.status().ToString();
+  auto too_long =
+      Run(desk_->Settle(*reservation, "n:" + huge, client_, worker_, WireUsage(3, 2), 1000));
+  EXPECT_TRUE(pay::HasReason(too_long.status(), pay::kBadSettlement))  // what the cut prevents
+      << too_long.status().ToString();
+}
+
 TEST_F(PaymentDeskTest, AdmitsAWorkerAtItsContract) {
   auto admitted = desk_->AdmitWorker(WorkerIdentity(), "worker-key");
   ASSERT_TRUE(admitted.ok()) << admitted.status().ToString();
