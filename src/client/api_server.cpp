@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "client/attestation_json.h"
-#include "client/usage_cost.h"
 #include "crypto/random.h"
 #include "http/openai.h"
+#include "http/usage_cost.h"
 #include "inference/protocol.h"
 #include "pay/errors.h"
 #include "ratls/certificate.h"
@@ -255,7 +255,7 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   std::optional<inference::ResponseTail> tail;
   Status broken;
   // With payments the usage event waits for the tail's cost.
-  std::optional<StreamCostWriter> costs;
+  std::optional<http::StreamCostWriter> costs;
   if (options_.payee && streaming) costs.emplace();
   // Pieces that queued up while the caller's socket was busy go out in one
   // write.
@@ -297,8 +297,10 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   }
   Status outcome = broken.ok() ? (tail ? inference::TailStatus(*tail) : Status::Ok()) : broken;
   const inference::Payment* payment = nullptr;
+  std::optional<http::UsageCost> cost;
   if (tail && tail->has_payment() && options_.payee) {
     payment = &tail->payment();
+    cost = http::UsageCost{payment->adjusted_tokens(), payment->amount()};
     if (!payment->voucher().empty()) {
       Result<uint64_t> total =
           options_.payee->AcceptVoucher(proxy->peer().key, AsBytes(payment->voucher()));
@@ -312,7 +314,7 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
     }
   }
   if (costs) {
-    std::string rest = costs->Finish(payment);
+    std::string rest = costs->Finish(cost ? &*cost : nullptr);
     if (!rest.empty()) (void)co_await writer.Write(rest);
   }
   if (tail && tail->has_usage()) {
@@ -344,7 +346,7 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
     http::Response response;
     response.status = status;
     response.headers = headers;
-    response.body = payment ? AddCostToUsage(body, *payment) : std::move(body);
+    response.body = cost ? http::AddCostToUsage(body, *cost) : std::move(body);
     (void)co_await writer.Send(std::move(response));
   }
 }

@@ -1,11 +1,11 @@
-#include "client/usage_cost.h"
+#include "http/usage_cost.h"
 
 #include <nlohmann/json.hpp>
 
 #include "http/usage_scan.h"
 #include "util/json_depth.h"
 
-namespace cocoon::client {
+namespace cocoon::http {
 
 namespace {
 
@@ -21,12 +21,12 @@ std::string_view EventData(std::string_view event) {
 
 bool IsHeld(std::string_view event) {
   std::string_view data = EventData(event);
-  return data == "[DONE]" || (!data.empty() && http::MayCarryUsage(data));
+  return data == "[DONE]" || (!data.empty() && MayCarryUsage(data));
 }
 
 }  // namespace
 
-std::string AddCostToUsage(std::string_view json, const inference::Payment& payment) {
+std::string AddCostToUsage(std::string_view json, const UsageCost& cost) {
   if (JsonNestingDepth(json) > 64) return std::string(json);
   // ordered_json: the caller's field order is kept.
   nlohmann::ordered_json doc =
@@ -35,16 +35,14 @@ std::string AddCostToUsage(std::string_view json, const inference::Payment& paym
     return std::string(json);
   }
   // nanoTON of one request fits 64 bits by far; a string keeps any value exact.
-  uint64_t cost = 0;
-  bool fits = !payment.amount().empty() && payment.amount().size() <= 19;
-  for (char c : payment.amount()) fits = fits && c >= '0' && c <= '9';
-  if (fits) cost = std::stoull(payment.amount());
+  bool fits = !cost.nanoton.empty() && cost.nanoton.size() <= 19;
+  for (char c : cost.nanoton) fits = fits && c >= '0' && c <= '9';
   if (fits) {
-    doc["usage"]["cost_nanoton"] = cost;
+    doc["usage"]["cost_nanoton"] = static_cast<uint64_t>(std::stoull(cost.nanoton));
   } else {
-    doc["usage"]["cost_nanoton"] = payment.amount();
+    doc["usage"]["cost_nanoton"] = cost.nanoton;
   }
-  doc["usage"]["adjusted_tokens"] = payment.adjusted_tokens();
+  doc["usage"]["adjusted_tokens"] = cost.adjusted_tokens;
   return doc.dump();
 }
 
@@ -68,9 +66,9 @@ std::string StreamCostWriter::Push(std::string_view piece) {
   return out;
 }
 
-std::string StreamCostWriter::Finish(const inference::Payment* payment) {
+std::string StreamCostWriter::Finish(const UsageCost* cost) {
   std::string out;
-  if (payment == nullptr) {
+  if (cost == nullptr) {
     out = std::move(held_);
   } else {
     size_t start = 0;
@@ -79,7 +77,7 @@ std::string StreamCostWriter::Finish(const inference::Payment* payment) {
       std::string_view event(held_.data() + start, end + 2 - start);
       std::string_view data = EventData(event);
       if (data != "[DONE]" && !data.empty()) {
-        out += std::string(kDataPrefix) + AddCostToUsage(data, *payment) + "\n\n";
+        out += std::string(kDataPrefix) + AddCostToUsage(data, *cost) + "\n\n";
       } else {
         out.append(event);
       }
@@ -92,4 +90,4 @@ std::string StreamCostWriter::Finish(const inference::Payment* payment) {
   return out;
 }
 
-}  // namespace cocoon::client
+}  // namespace cocoon::http

@@ -1,24 +1,20 @@
 // The cost of a request in the answer's usage object: whole answers, and
 // streams whose usage event and [DONE] wait for the proxy's tail while
 // everything else passes at once and in order.
-#include "client/usage_cost.h"
+#include "http/usage_cost.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
-namespace cocoon::client {
+namespace cocoon::http {
 namespace {
 
 using nlohmann::json;
 
-inference::Payment MakePayment(const std::string& amount, uint64_t adjusted) {
-  inference::Payment p;
-  p.set_amount(amount);
-  p.set_adjusted_tokens(adjusted);
-  p.set_total_tokens(1000);
-  return p;
+UsageCost MakePayment(const std::string& amount, uint64_t adjusted) {
+  return UsageCost{adjusted, amount};
 }
 
 std::string Event(const std::string& data) { return "data: " + data + "\n\n"; }
@@ -63,7 +59,7 @@ TEST(AddCostToUsageTest, AnAmountAbove64BitsStaysExactAsAString) {
 }
 
 TEST(AddCostToUsageTest, DocumentsWithoutUsageAreReturnedUnchanged) {
-  const inference::Payment p = MakePayment("100", 10);
+  const UsageCost p = MakePayment("100", 10);
   for (const std::string& body : std::vector<std::string>{
            R"({"id":"x","choices":[]})", R"({"usage":null})", R"({"usage":[1,2]})",
            R"([{"usage":{"prompt_tokens":1}}])", "not json", "", R"({"usage":{"prompt_tokens":)",
@@ -80,7 +76,7 @@ TEST(StreamCostWriterTest, HoldsOnlyTheUsageEventAndDoneUntilFinish) {
   EXPECT_EQ(writer.Push(Event(kUsageChunk)), "");
   EXPECT_EQ(writer.Push(Event("[DONE]")), "");
 
-  const inference::Payment p = MakePayment("59000", 59);
+  const UsageCost p = MakePayment("59000", 59);
   const std::string rest = writer.Finish(&p);
   const size_t done = rest.find(Event("[DONE]"));
   ASSERT_NE(done, std::string::npos) << rest;
@@ -122,7 +118,7 @@ TEST(StreamCostWriterTest, PiecesSplitMidEventComeOutWholeAndInOrder) {
     }
   }
   EXPECT_EQ(out, Event(kChunk1) + Event(kChunk2));
-  const inference::Payment p = MakePayment("110", 11);
+  const UsageCost p = MakePayment("110", 11);
   out += writer.Finish(&p);
   json expected_usage = json::parse(kUsageChunk)["usage"];
   expected_usage["cost_nanoton"] = 110;
@@ -148,14 +144,14 @@ TEST(StreamCostWriterTest, AnEventAfterAHeldOneReleasesItUnchangedAndInOrder) {
   EXPECT_EQ(writer.Push(Event(kChunk1)), Event(kUsageChunk) + Event(kChunk1));
   EXPECT_EQ(writer.Push(Event("[DONE]")), "");
   EXPECT_EQ(writer.Push(Event(kChunk2)), Event("[DONE]") + Event(kChunk2));
-  const inference::Payment p = MakePayment("1", 1);
+  const UsageCost p = MakePayment("1", 1);
   EXPECT_EQ(writer.Finish(&p), "");
 }
 
 TEST(StreamCostWriterTest, AnIncompleteLastEventIsWrittenAtFinish) {
   StreamCostWriter writer;
   EXPECT_EQ(writer.Push(Event(kChunk1) + "data: {\"cut"), Event(kChunk1));
-  const inference::Payment p = MakePayment("1", 1);
+  const UsageCost p = MakePayment("1", 1);
   EXPECT_EQ(writer.Finish(&p), "data: {\"cut");
 }
 
@@ -178,10 +174,10 @@ TEST(StreamCostWriterTest, ManyEventsInOnePiece) {
   }
   stream += Event(kUsageChunk) + Event("[DONE]");
   EXPECT_EQ(writer.Push(stream), expected);
-  const inference::Payment p = MakePayment("7", 7);
+  const UsageCost p = MakePayment("7", 7);
   std::string rest = writer.Finish(&p);
   EXPECT_EQ(UsageOf(rest.substr(0, rest.size() - Event("[DONE]").size()))["cost_nanoton"], 7);
 }
 
 }  // namespace
-}  // namespace cocoon::client
+}  // namespace cocoon::http

@@ -13,27 +13,32 @@
 // Thread-safety: a plain value, one per request.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "inference/inference.pb.h"
+namespace cocoon::http {
 
-namespace cocoon::client {
+// What a request cost, as the proxy's tail says.
+struct UsageCost {
+  uint64_t adjusted_tokens = 0;
+  std::string nanoton;  // decimal; may exceed 64 bits
+};
 
 // Adds cost_nanoton and adjusted_tokens to the top-level "usage" object of a
 // JSON document; returns it unchanged when it has none or does not parse.
-std::string AddCostToUsage(std::string_view json, const inference::Payment& payment);
+std::string AddCostToUsage(std::string_view json, const UsageCost& cost);
 
 class StreamCostWriter {
  public:
   // What can be written now of `piece` (a run of SSE events as relayed).
   std::string Push(std::string_view piece);
-  // Everything still held, with the cost added when `payment` is given.
-  std::string Finish(const inference::Payment* payment);
+  // Everything still held, with the cost added when `cost` is given.
+  std::string Finish(const UsageCost* cost);
 
  private:
   std::string partial_;  // an event not yet complete
   std::string held_;     // complete events held back, in order
 };
 
-}  // namespace cocoon::client
+}  // namespace cocoon::http
