@@ -53,7 +53,7 @@ struct ApiServerOptions {
   std::set<std::string> models;
   node::Prices prices;  // for /v1/models
   // Payments (node/payee.h): keeps the proxies' vouchers; with it, each
-  // answer's usage carries its cost (client/usage_cost.h). Null: the
+  // answer's usage carries its cost (http/usage_cost.h). Null: the
   // proxies do not charge.
   std::shared_ptr<node::Payee> payee;
 };
