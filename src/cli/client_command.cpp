@@ -63,7 +63,6 @@ void AddClientCommand(CLI::App& app) {
   cmd->callback([a] {
     auto loaded = LoadNode(a->node, attest::Role::kClient);
     SectionReader section(*loaded.table, "client");
-    auto registry = LoadRegistry(loaded.settings);
     std::vector<std::string> addresses = a->proxies;
     if (addresses.empty()) addresses = section.Strings("proxies");
     if (addresses.empty())
@@ -79,10 +78,6 @@ void AddClientCommand(CLI::App& app) {
     options.max_coefficient = static_cast<uint32_t>(section.Uint("max_coefficient", 0, UINT32_MAX));
     // Each open HTTP connection is a file descriptor (see the process limit).
     options.http.max_connections = section.Uint("max_connections", 4096, 1 << 20);
-    if (registry) {
-      options.models = registry->models;
-      options.prices = registry->prices;
-    }
     client::ApiKeys keys(ReadApiKeys(*loaded.table));
     if (!keys.required() && listen.host != "127.0.0.1" && listen.host != "localhost" &&
         listen.host != "::1")
@@ -94,6 +89,10 @@ void AddClientCommand(CLI::App& app) {
     const auto payments_config = ReadPaymentsConfig(
         *loaded.table, attest::Role::kClient, std::filesystem::path(a->node.config).parent_path());
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    if (rt.registry_snapshot) {
+      options.models = rt.registry_snapshot->models;
+      options.prices = rt.registry_snapshot->prices;
+    }
     // Before the payments: their timers must go before the io_context does.
     boost::asio::io_context io;
     std::unique_ptr<PayeePayments> payments;

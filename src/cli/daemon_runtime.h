@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "node/identity.h"
 #include "node/registry_watcher.h"
@@ -21,6 +22,8 @@ struct DaemonRuntime {
   node::Trust trust;
   std::shared_ptr<const Clock> clock = std::make_shared<SystemClock>();
   std::shared_ptr<const node::Registry> registry;  // null: [policy] only
+  // The registry as read at start (the trust was built from it).
+  std::optional<node::RegistrySnapshot> registry_snapshot;
 
   // Runs on the io thread after the trust was rebuilt from the new snapshot.
   using RegistryObserver =

@@ -1,7 +1,5 @@
 #include "cli/node_config.h"
 
-#include "node/registry_source.h"
-
 #include <toml++/toml.h>
 
 #include "cli/report.h"
@@ -64,15 +62,6 @@ std::vector<std::string> SectionReader::Strings(std::string_view key) const {
   auto v = node::ReadStringArray(*table_, key, "[" + section_ + "] ");
   if (!v.ok()) Fail(v.status());
   return *v;
-}
-
-std::optional<node::RegistrySnapshot> LoadRegistry(const node::NodeSettings& settings) {
-  auto registry = node::OpenRegistry(settings);
-  if (!registry.ok()) Fail(registry.status());
-  if (!*registry) return std::nullopt;
-  auto snapshot = (*registry)->Load();
-  if (!snapshot.ok()) Fail(snapshot.status().WithContext("reading the registry"));
-  return std::move(*snapshot);
 }
 
 net::HostPort ParseAddress(const std::string& text, std::string_view what) {

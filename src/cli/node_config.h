@@ -55,9 +55,6 @@ class SectionReader {
   std::string section_;
 };
 
-// The registry named by root_config, or nullopt when the node has none.
-std::optional<node::RegistrySnapshot> LoadRegistry(const node::NodeSettings& settings);
-
 // host:port, or CommandFailed naming `what`.
 net::HostPort ParseAddress(const std::string& text, std::string_view what);
 

@@ -7,7 +7,7 @@
 #include "cli/report.h"
 #include "crypto/random.h"
 #include "node/config_values.h"
-#include "ton/http_transport.h"
+#include "node/ton_api.h"
 #include "ton/ton_amount.h"
 #include "ton/wallet.h"
 #include "util/file.h"
@@ -67,15 +67,9 @@ std::optional<PaymentsConfig> ReadPaymentsConfig(const toml::table& root, attest
 
 ChainClient OpenChainClient(const PaymentsConfig& config,
                             const crypto::Ed25519PrivateKey& node_key) {
-  Result<ton::ApiConfig> api_config = ton::ApiConfig::ForNetwork(config.ton_api);
-  if (!api_config.ok()) Fail(api_config.status().WithContext("[payments] ton_api"));
-  if (!config.api_key_file.empty()) {
-    Result<std::string> key = ReadFile(config.api_key_file, 4096);
-    if (!key.ok()) Fail(key.status().WithContext("[payments] api_key_file"));
-    while (!key->empty() && (key->back() == '\n' || key->back() == '\r')) key->pop_back();
-    api_config->api_key = *key;
-  }
-  auto api = std::make_shared<const ton::TonApiClient>(*api_config, ton::MakeCurlTransport());
+  auto made = node::MakeTonApi(config.ton_api, config.api_key_file);
+  if (!made.ok()) Fail(made.status().WithContext("[payments]"));
+  std::shared_ptr<const ton::TonApiClient> api = *made;
   crypto::Ed25519PrivateKey wallet_key = node_key;
   if (!config.wallet_key_file.empty()) {
     Result<crypto::Ed25519PrivateKey> loaded =

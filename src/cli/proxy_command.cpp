@@ -46,11 +46,11 @@ void AddProxyCommand(CLI::App& app) {
     options.relay.max_tokens = static_cast<int64_t>(section.Uint("max_tokens", 0, 1 << 24));
     options.max_requests_per_client =
         static_cast<uint32_t>(section.Uint("max_requests_per_client", 256, 1 << 20));
-    if (auto registry = LoadRegistry(loaded.settings)) options.allowed_models = registry->models;
     const auto payments_config = ReadPaymentsConfig(
         *loaded.table, attest::Role::kProxy, std::filesystem::path(a->node.config).parent_path());
 
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
+    if (rt.registry_snapshot) options.allowed_models = rt.registry_snapshot->models;
     // Before the payments: their timers must go before the io_context does.
     boost::asio::io_context io;
     std::unique_ptr<ProxyPayments> payments;

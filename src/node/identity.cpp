@@ -93,6 +93,18 @@ Result<Identity> MakeIdentity(const NodeSettings& settings) {
 }
 
 Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Clock> clock) {
+  COCOON_ASSIGN_OR_RETURN(std::shared_ptr<const Registry> registry, OpenRegistry(settings));
+  std::optional<RegistrySnapshot> snapshot;
+  if (registry) {
+    Result<RegistrySnapshot> loaded = registry->Load();
+    if (!loaded.ok()) return loaded.status().WithContext("reading the registry");
+    snapshot = std::move(*loaded);
+  }
+  return MakeTrust(settings, std::move(clock), snapshot ? &*snapshot : nullptr);
+}
+
+Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Clock> clock,
+                        const RegistrySnapshot* registry) {
   auto verifiers = std::make_shared<attest::VerifierSet>();
   std::vector<crypto::Ed25519PublicKey> platform_keys;
   for (const auto& hex : settings.attestation.trusted_platform_keys) {
@@ -114,15 +126,7 @@ Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Cloc
         "attestation.require_tdx needs TDX collateral: set attestation.pccs_url (with "
         "collateral_cache_dir) or attestation.tdx_collateral_file");
   }
-  COCOON_ASSIGN_OR_RETURN(std::shared_ptr<const Registry> registry, OpenRegistry(settings));
-  std::optional<RegistrySnapshot> snapshot;
-  if (registry) {
-    Result<RegistrySnapshot> loaded = registry->Load();
-    if (!loaded.ok()) return loaded.status().WithContext("reading the registry");
-    snapshot = std::move(*loaded);
-  }
-  COCOON_ASSIGN_OR_RETURN(std::shared_ptr<attest::Policy> policy,
-                          MakePolicy(settings, snapshot ? &*snapshot : nullptr));
+  COCOON_ASSIGN_OR_RETURN(std::shared_ptr<attest::Policy> policy, MakePolicy(settings, registry));
   return Trust{verifiers, policy};
 }
 

@@ -7,6 +7,7 @@
 
 #include "attest/policy.h"
 #include "attest/verifier_set.h"
+#include "node/registry.h"
 #include "node/settings.h"
 #include "ratls/tls.h"
 
@@ -31,7 +32,11 @@ Result<attest::ImageHash> MeasureSelf(const NodeSettings& settings);
 Result<Identity> MakeIdentity(const NodeSettings& settings);
 
 // `clock` dates collateral checks (TDX).
+// Reads the registry the settings name (registry_source.h) for the image hashes.
 Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Clock> clock);
+// With a registry snapshot already read (null: the [policy] image hashes).
+Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Clock> clock,
+                        const RegistrySnapshot* registry);
 
 // Issues a fresh certificate and builds a TLS context accepting `peers`.
 Result<std::shared_ptr<ratls::TlsContext>> MakeTlsContext(

@@ -2,8 +2,7 @@
 
 #include "node/chain_registry.h"
 #include "node/config_values.h"
-#include "ton/http_transport.h"
-#include "util/file.h"
+#include "node/ton_api.h"
 
 namespace cocoon::node {
 
@@ -14,19 +13,14 @@ Result<std::shared_ptr<const Registry>> OpenRegistry(const NodeSettings& setting
   }
   if (!settings.chain_registry) return std::shared_ptr<const Registry>();
   const ChainRegistrySettings& c = *settings.chain_registry;
-  COCOON_ASSIGN_OR_RETURN(ton::ApiConfig api_config, ton::ApiConfig::ForNetwork(c.ton_api));
-  if (!c.api_key_file.empty()) {
-    COCOON_ASSIGN_OR_RETURN(std::string key, ReadFile(c.api_key_file, 4096));
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    api_config.api_key = key;
-  }
   Result<ton::ParsedAddress> root = ton::ParseAddress(c.root);
   if (!root.ok()) return root.status().WithContext("registry.root");
-  auto api = std::make_shared<const ton::TonApiClient>(api_config, ton::MakeCurlTransport());
+  auto api = MakeTonApi(c.ton_api, c.api_key_file);
+  if (!api.ok()) return api.status().WithContext("[registry]");
   ChainRegistryOptions options;
   options.root = root->address;
   options.model_names = c.models;
-  return std::shared_ptr<const Registry>(std::make_shared<ChainRegistry>(api, options));
+  return std::shared_ptr<const Registry>(std::make_shared<ChainRegistry>(*api, options));
 }
 
 Result<std::shared_ptr<attest::Policy>> MakePolicy(const NodeSettings& settings,
