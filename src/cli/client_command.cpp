@@ -94,7 +94,8 @@ void AddClientCommand(CLI::App& app) {
       options.prices = rt.registry_snapshot->prices;
     }
     // Before the payments: their timers must go before the io_context does.
-    boost::asio::io_context io;
+    // One thread runs it (others only post to it): the hint spares locking.
+    boost::asio::io_context io(1);
     std::unique_ptr<PayeePayments> payments;
     net::PersistentLink::OnConnect on_connect;
     if (payments_config) {

@@ -52,7 +52,8 @@ void AddProxyCommand(CLI::App& app) {
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
     if (rt.registry_snapshot) options.allowed_models = rt.registry_snapshot->models;
     // Before the payments: their timers must go before the io_context does.
-    boost::asio::io_context io;
+    // One thread runs it (others only post to it): the hint spares locking.
+    boost::asio::io_context io(1);
     std::unique_ptr<ProxyPayments> payments;
     if (payments_config) {
       payments = std::make_unique<ProxyPayments>(*payments_config, rt);

@@ -132,7 +132,8 @@ void AddWorkerCommand(CLI::App& app) {
         *loaded.table, attest::Role::kWorker, std::filesystem::path(a->node.config).parent_path());
     auto rt = DaemonRuntime::Create(std::move(loaded.settings));
     // Before the payments: their timers must go before the io_context does.
-    boost::asio::io_context io;
+    // One thread runs it (others only post to it): the hint spares locking.
+    boost::asio::io_context io(1);
     std::unique_ptr<PayeePayments> payments;
     if (payments_config) {
       payments = std::make_unique<PayeePayments>(*payments_config, rt, node::PayeeRole::kWorker);

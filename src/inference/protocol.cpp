@@ -15,6 +15,11 @@ size_t MaxBodyPieceBytes(const net::SessionOptions& options) {
 
 std::string EncodeEvent(const InferEvent& event) { return event.SerializeAsString(); }
 
+void EncodeEvent(const InferEvent& event, std::string& out) {
+  out.clear();
+  event.AppendToString(&out);
+}
+
 Result<InferEvent> DecodeEvent(ByteSpan chunk) {
   InferEvent event;
   if (!event.ParseFromArray(chunk.data(), static_cast<int>(chunk.size())))

@@ -31,6 +31,9 @@ inline constexpr std::string_view kVoucherMethod = "worker.voucher";
 size_t MaxBodyPieceBytes(const net::SessionOptions& options);
 
 std::string EncodeEvent(const InferEvent& event);
+// Encodes into `out` (replacing its contents), reusing its capacity: for
+// loops that send an event per chunk.
+void EncodeEvent(const InferEvent& event, std::string& out);
 // Parses one session chunk; an error if it is not an InferEvent with a kind.
 Result<InferEvent> DecodeEvent(ByteSpan chunk);
 

@@ -18,17 +18,23 @@ struct StreamState {
   StreamState(asio::any_io_executor ex, uint64_t id, bool local)
       : id(id), local(local), signal(ex, steady_clock::time_point::max()) {}
 
-  void Notify() { signal.cancel(); }
+  // Cancelling a timer takes the reactor's lock: only done for a waiter.
+  void Notify() {
+    if (waiters > 0) signal.cancel();
+  }
   bool wake_pending = false;  // in Session::deferred_wakes_
   asio::awaitable<void> Wait() {
     signal.expires_at(steady_clock::time_point::max());
+    ++waiters;
     co_await signal.async_wait(asio::as_tuple(asio::use_awaitable));
+    --waiters;
   }
 
   const uint64_t id;
   const bool local;   // opened by this side: we read, the peer writes
   bool done = false;  // ended, failed or cancelled; no more frames expected
   asio::steady_timer signal;
+  int waiters = 0;  // coroutines waiting on `signal`
 
   // Reading side (local streams).
   std::deque<Bytes> chunks;
@@ -159,6 +165,14 @@ asio::awaitable<void> Session::ReadLoop() {
   defer_wakes_ = true;
   while (!closed_) {
     for (;;) {
+      Status s;
+      if (auto data = decoder_.NextData()) {  // most frames: no message built
+        ++counters_.frames_received;
+        s = HandleData(data->stream_id, data->data, data->end);
+        if (!s.ok()) Close(s);
+        if (closed_) break;
+        continue;
+      }
       auto next = decoder_.Next();
       if (!next.ok()) {
         Close(next.status());
@@ -166,7 +180,7 @@ asio::awaitable<void> Session::ReadLoop() {
       }
       if (!*next) break;
       ++counters_.frames_received;
-      Status s = HandleFrame(**next);
+      s = HandleFrame(**next);
       if (!s.ok()) Close(s);
       if (closed_) break;
     }
@@ -194,27 +208,26 @@ void Session::WakeDeferred() {
 
 asio::awaitable<void> Session::WriteLoop() {
   auto self = shared_from_this();
-  std::vector<std::string> batch;
-  std::vector<asio::const_buffer> buffers;
+  // Frames are encoded into one buffer (write_buffer_) while the previous
+  // batch is on its way: one write, one allocation at most, per batch.
+  std::string writing;
   for (;;) {
-    if (write_queue_.empty()) {
+    if (write_buffer_.empty()) {
       if (closed_) break;
       write_signal_->expires_at(steady_clock::time_point::max());
+      writer_waiting_ = true;
       co_await write_signal_->async_wait(asio::as_tuple(asio::use_awaitable));
+      writer_waiting_ = false;
       continue;
     }
-    batch.clear();
-    buffers.clear();
-    size_t bytes = 0;
-    while (!write_queue_.empty() && batch.size() < 128 && bytes < (512 << 10)) {
-      bytes += write_queue_.front().size();
-      batch.push_back(std::move(write_queue_.front()));
-      write_queue_.pop_front();
-    }
-    for (const auto& b : batch) buffers.emplace_back(asio::buffer(b));
-    auto ec = co_await transport_->WriteAll(buffers);
+    writing.clear();
+    writing.swap(write_buffer_);
+    const size_t bytes = writing.size();
+    const asio::const_buffer whole = asio::buffer(writing);
+    auto ec = co_await transport_->WriteAll(std::span(&whole, 1));
     queued_write_bytes_ -= bytes;
     counters_.bytes_sent += bytes;
+    if (writing.capacity() > kKeepWriteCapacity) std::string().swap(writing);
     if (ec) {
       if (!closed_) Close(Unavailable("connection write failed: " + ec.message()));
       break;
@@ -246,12 +259,21 @@ asio::awaitable<void> Session::KeepaliveLoop() {
 }
 
 void Session::Enqueue(const wire::Frame& frame) {
-  std::string encoded;
-  EncodeFrame(frame, encoded);
-  queued_write_bytes_ += encoded.size();
+  const size_t before = write_buffer_.size();
+  EncodeFrame(frame, write_buffer_);
+  Enqueued(write_buffer_.size() - before);
+}
+
+void Session::EnqueueData(uint64_t stream_id, ByteSpan data, bool end) {
+  const size_t before = write_buffer_.size();
+  EncodeDataFrame(stream_id, data, end, write_buffer_);
+  Enqueued(write_buffer_.size() - before);
+}
+
+void Session::Enqueued(size_t bytes) {
+  queued_write_bytes_ += bytes;
   ++counters_.frames_sent;
-  write_queue_.push_back(std::move(encoded));
-  write_signal_->cancel();
+  if (writer_waiting_) write_signal_->cancel();
 }
 
 Status Session::HandleFrame(wire::Frame& frame) {
@@ -261,7 +283,7 @@ Status Session::HandleFrame(wire::Frame& frame) {
     case wire::Frame::kRequest:
       return HandleRequest(*frame.mutable_request());
     case wire::Frame::kData:
-      return HandleData(*frame.mutable_data());
+      return HandleData(frame.data().stream_id(), AsBytes(frame.data().data()), frame.data().end());
     case wire::Frame::kStreamError:
       return HandleStreamError(frame.stream_error());
     case wire::Frame::kWindowUpdate:
@@ -331,24 +353,23 @@ Status Session::HandleRequest(wire::Request& request) {
   return Status::Ok();
 }
 
-Status Session::HandleData(wire::StreamData& data) {
-  const uint64_t id = data.stream_id();
+Status Session::HandleData(uint64_t id, ByteSpan data, bool end) {
   if (!IsLocalId(id) || id >= next_local_id_) {
     return ProtocolError("data on stream " + std::to_string(id) + " that this side never opened");
   }
   auto it = streams_.find(id);
   if (it == streams_.end() || it->second->done) return Status::Ok();  // cancelled by us: stale
   auto& s = *it->second;
-  const size_t n = data.data().size();
+  const size_t n = data.size();
   if (s.buffered + n > options_.stream_window_bytes) {
     return ProtocolError("peer exceeded the flow-control window on stream " + std::to_string(id));
   }
   if (n > 0) {
-    s.chunks.push_back(ToBytes(data.data()));
+    s.chunks.emplace_back(data.begin(), data.end());
     s.buffered += n;
     buffered_receive_bytes_ += n;
   }
-  if (data.end()) {
+  if (end) {
     s.ended = true;
     s.done = true;
   }
@@ -604,10 +625,7 @@ asio::awaitable<Status> IncomingStream::Write(ByteSpan chunk) {
     while (s.credit < static_cast<int64_t>(n) && !s.cancelled && !s.finished) co_await s.Wait();
     if (s.cancelled) co_return s.cancel_reason;
     if (s.finished) co_return FailedPrecondition("stream already ended");
-    wire::Frame f;
-    f.mutable_data()->set_stream_id(s.id);
-    f.mutable_data()->set_data(chunk.data(), n);
-    session_->Enqueue(f);
+    session_->EnqueueData(s.id, chunk.first(n), /*end=*/false);
     s.credit -= static_cast<int64_t>(n);
     chunk = chunk.subspan(n);
   }
@@ -619,10 +637,7 @@ Status IncomingStream::Finish() {
   if (s.cancelled) return s.cancel_reason;
   if (s.finished) return FailedPrecondition("stream already ended");
   s.finished = true;
-  wire::Frame f;
-  f.mutable_data()->set_stream_id(s.id);
-  f.mutable_data()->set_end(true);
-  session_->Enqueue(f);
+  session_->EnqueueData(s.id, {}, /*end=*/true);
   session_->ForgetStream(s.id);
   return Status::Ok();
 }

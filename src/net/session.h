@@ -175,7 +175,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void WakeDeferred();
   Status HandleFrame(wire::Frame& frame);
   Status HandleRequest(wire::Request& request);
-  Status HandleData(wire::StreamData& data);
+  Status HandleData(uint64_t id, ByteSpan data, bool end);
   Status HandleStreamError(const wire::StreamError& error);
   Status HandleWindowUpdate(const wire::WindowUpdate& update);
   Status HandleCancel(const wire::Cancel& cancel);
@@ -183,6 +183,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool IsLocalId(uint64_t id) const;
 
   void Enqueue(const wire::Frame& frame);
+  // Enqueue for a StreamData frame, encoded without building the message.
+  void EnqueueData(uint64_t stream_id, ByteSpan data, bool end);
+  void Enqueued(size_t bytes);
   void ForgetStream(uint64_t id);
   void CancelRemote(detail::StreamState& state, const Status& why);
 
@@ -202,9 +205,13 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 64 << 10> read_buffer_;  // one read at a time (ReadLoop)
   bool defer_wakes_ = false;                // ReadLoop is handling received frames
   std::vector<std::shared_ptr<detail::StreamState>> deferred_wakes_;
-  std::deque<std::string> write_queue_;
+  // Encoded frames not yet handed to the transport. A writer buffer larger
+  // than kKeepWriteCapacity is released after its batch.
+  static constexpr size_t kKeepWriteCapacity = 256 << 10;
+  std::string write_buffer_;
   size_t queued_write_bytes_ = 0;
   std::unique_ptr<boost::asio::steady_timer> write_signal_;
+  bool writer_waiting_ = false;  // WriteLoop waits on write_signal_
   std::unique_ptr<boost::asio::steady_timer> keepalive_timer_;
   std::chrono::steady_clock::time_point last_received_;
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include <boost/asio/steady_timer.hpp>
 
 #include "crypto/random.h"
@@ -28,14 +30,20 @@ std::string ResultName(const Status& status) {
   return name;
 }
 
-// Writes a body piece to the client, split so each event fits one chunk.
-asio::awaitable<Status> WriteBody(net::IncomingStream& client, const std::string& body,
-                                  size_t max_piece) {
-  for (size_t at = 0; at < body.size(); at += max_piece) {
+// Writes a body event to the client, split so each event fits one chunk.
+// `scratch` is reused for the encodings.
+asio::awaitable<Status> WriteBody(net::IncomingStream& client, const inference::InferEvent& body,
+                                  size_t max_piece, std::string& scratch) {
+  if (body.body().size() <= max_piece) {
+    inference::EncodeEvent(body, scratch);
+    co_return co_await client.Write(AsBytes(scratch));
+  }
+  std::string_view rest = body.body();
+  for (; !rest.empty(); rest.remove_prefix(std::min(rest.size(), max_piece))) {
     inference::InferEvent event;
-    event.set_body(body.substr(at, max_piece));
-    std::string encoded = inference::EncodeEvent(event);
-    Status s = co_await client.Write(AsBytes(encoded));
+    event.set_body(std::string(rest.substr(0, max_piece)));
+    inference::EncodeEvent(event, scratch);
+    Status s = co_await client.Write(AsBytes(scratch));
     if (!s.ok()) co_return s;
   }
   co_return Status::Ok();
@@ -208,6 +216,7 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
     // Body pieces that queued up while the client's connection was busy are
     // relayed as one event.
     inference::EventReader events(*stream, max_piece);
+    std::string scratch;
     while (relay_status.ok()) {
       auto next = co_await events.Next();
       if (state->client_gone) break;
@@ -236,7 +245,7 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
           (void)pool.table().RecordFirstToken(worker->id, Clock::now() - attempt_start,
                                               Clock::now());
         }
-        relay_status = co_await WriteBody(client, ev.body(), max_piece);
+        relay_status = co_await WriteBody(client, ev, max_piece, scratch);
         continue;
       }
       // The tail.

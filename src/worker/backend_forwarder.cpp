@@ -51,11 +51,9 @@ bool IsEventStream(std::string_view content_type) {
          http::EqualsIgnoreCase(content_type.substr(0, kType.size()), kType);
 }
 
-// The canonical bytes of one event (see backend_forwarder.h). `last_id` is
-// the id the stream carried before this event; updated.
-std::string SerializeEvent(const http::SseEvent& event, std::string& last_id) {
-  std::string out;
-  out.reserve(event.data.size() + 16);
+// Appends the canonical bytes of one event (see backend_forwarder.h) to
+// `out`. `last_id` is the id the stream carried before this event; updated.
+void SerializeEvent(const http::SseEvent& event, std::string& last_id, std::string& out) {
   if (!event.event.empty()) out.append("event: ").append(event.event).push_back('\n');
   if (event.id != last_id) {
     out.append("id: ").append(event.id).push_back('\n');
@@ -70,7 +68,6 @@ std::string SerializeEvent(const http::SseEvent& event, std::string& last_id) {
     data.remove_prefix(nl + 1);
   }
   out.push_back('\n');
-  return out;
 }
 
 // What one stream event tells us: its usage, and whether it is the
@@ -141,14 +138,14 @@ class Exchange {
     co_return Status::Ok();
   }
 
-  // Adds one serialized event to the piece being built; sends the piece
-  // first when the event does not fit, and splits an event larger than a
-  // piece.
-  asio::awaitable<Status> AddEvent(std::string bytes) {
-    if (pending_.size() + bytes.size() <= max_piece_) {
-      pending_.append(bytes);
-      co_return Status::Ok();
-    }
+  // Adds one event to the piece being built; sends the piece first when the
+  // event does not fit, and splits an event larger than a piece.
+  asio::awaitable<Status> AddEvent(const http::SseEvent& event, std::string& last_id) {
+    const size_t before = pending_.size();
+    SerializeEvent(event, last_id, pending_);
+    if (pending_.size() <= max_piece_) co_return Status::Ok();
+    std::string bytes = pending_.substr(before);
+    pending_.resize(before);
     Status s = co_await Flush();
     if (!s.ok()) co_return s;
     if (bytes.size() <= max_piece_) {
@@ -158,11 +155,14 @@ class Exchange {
     co_return co_await SendBody(bytes);
   }
 
+  // Sends the piece being built as one body event (it is never larger than
+  // a piece).
   asio::awaitable<Status> Flush() {
     if (pending_.empty()) co_return Status::Ok();
-    std::string piece = std::move(pending_);
+    inference::InferEvent event;
+    event.set_body(std::move(pending_));
     pending_.clear();
-    co_return co_await SendBody(piece);
+    co_return co_await Emit(std::move(event));
   }
 
   // Reads the backend's SSE answer and forwards its events. Returns a
@@ -190,7 +190,7 @@ class Exchange {
           if (facts.usage) usage_ = facts.usage;
           if (facts.usage_only && !app_asked_usage) continue;
         }
-        Status s = co_await AddEvent(SerializeEvent(event, last_id));
+        Status s = co_await AddEvent(event, last_id);
         if (!s.ok()) co_return s;
       }
       Status s = co_await Flush();

@@ -211,8 +211,10 @@ asio::awaitable<void> WorkerNode::Infer(net::IncomingStream stream) {
   stream.OnCancel([cancel](const Status&) { cancel->Cancel(); });
   const auto started = std::chrono::steady_clock::now();
   bool head_sent = false;
+  std::string encoded;  // reused for every event
   std::function<asio::awaitable<Status>(inference::InferEvent)> sink =
-      [&stream, &head_sent, started](inference::InferEvent event) -> asio::awaitable<Status> {
+      [&stream, &head_sent, &encoded,
+       started](inference::InferEvent event) -> asio::awaitable<Status> {
     const auto elapsed = std::chrono::steady_clock::now() - started;
     if (event.has_head()) {
       head_sent = true;
@@ -220,7 +222,7 @@ asio::awaitable<void> WorkerNode::Infer(net::IncomingStream stream) {
     } else if (event.has_tail()) {
       inference::AddHopTiming(event.mutable_tail()->mutable_timing(), "worker", elapsed);
     }
-    std::string encoded = inference::EncodeEvent(event);
+    inference::EncodeEvent(event, encoded);
     co_return co_await stream.Write(AsBytes(encoded));
   };
   Status served =
