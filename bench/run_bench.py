@@ -133,9 +133,8 @@ def workload_a(args, workdir):
         points = []
         for ka in (True, False):
             for c in args.concurrency:
-                direct = measure_point(args, backend_port, body_file, c, args.requests, ka,
-                                       {"backend": backend.proc.pid})
-                network = measure_point(args, client_port, body_file, c, args.requests, ka, daemons)
+                direct, network = measure_pair(args, backend_port, client_port, body_file, c, ka,
+                                               {"backend": backend.proc.pid}, daemons)
                 point = {"concurrency": c, "keep_alive": ka, "direct": direct, "network": network,
                          "ratio": ratios(direct, network)}
                 points.append(point)
@@ -146,12 +145,29 @@ def workload_a(args, workdir):
         raise
 
 
-def measure_point(args, port, body_file, c, n, ka, procs):
-    warm = loadgen(args, port, body_file, c, max(c * 4, 50), ka)
-    warm.communicate()
+def measure_pair(args, direct_port, network_port, body_file, c, ka, direct_procs, network_procs):
+    """One point, direct and through the network, in alternating slices.
+
+    The machine's speed drifts over seconds (a VM shares its host), so the
+    requests are split into --slices slices run direct, network, direct, ...
+    and each side's slices are merged: both sides see the same drift."""
+    n = args.requests
+    slices = max(1, min(args.slices, n // max(c, 1)))
+    sizes = [n // slices + (1 if i < n % slices else 0) for i in range(slices)]
+    for port in (direct_port, network_port):
+        warm = loadgen(args, port, body_file, c, max(c * 4, 50), ka)
+        warm.communicate()
+    direct, network = [], []
+    for size in sizes:
+        direct.append(measure_slice(args, direct_port, body_file, c, size, ka, direct_procs))
+        network.append(measure_slice(args, network_port, body_file, c, size, ka, network_procs))
+    return merge_slices(direct), merge_slices(network)
+
+
+def measure_slice(args, port, body_file, c, n, ka, procs):
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     meter = Meter(procs)
-    proc = loadgen(args, port, body_file, c, n, ka)
+    proc = loadgen(args, port, body_file, c, n, ka, extra=["--samples"])
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise RuntimeError(f"loadgen failed ({proc.returncode}): {err}")
@@ -159,9 +175,51 @@ def measure_point(args, port, body_file, c, n, ka, procs):
     summary["processes"] = meter.finish(summary["requests"])
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
-    summary["processes"]["loadgen"] = {"cpu_s": round(cpu, 3),
-                                       "cpu_s_per_1000_req": round(cpu * 1000 / max(n, 1), 4)}
+    summary["processes"]["loadgen"] = {"cpu_s": round(cpu, 3)}
     return summary
+
+
+def distribution(values):
+    """The loadgen's percentiles (nearest rank), over merged samples."""
+    values = sorted(values)
+    if not values:
+        return {"p50": 0, "p90": 0, "p99": 0, "max": 0, "mean": 0}
+    def pct(p):
+        rank = max(1, min(len(values), -(-len(values) * p // 100)))
+        return values[int(rank) - 1]
+    return {"p50": pct(50), "p90": pct(90), "p99": pct(99), "max": values[-1],
+            "mean": sum(values) / len(values)}
+
+
+def merge_slices(slices):
+    """One summary for a point from its slices' loadgen summaries."""
+    out = {k: slices[0][k] for k in ("concurrency", "keep_alive")}
+    for k in ("requests", "ok", "failed"):
+        out[k] = sum(s[k] for s in slices)
+    out["slices"] = len(slices)
+    out["wall_s"] = sum(s["wall_s"] for s in slices)
+    out["requests_per_s"] = out["ok"] / out["wall_s"] if out["wall_s"] else 0
+    out["tokens_per_s"] = sum(s["tokens_per_s"] * s["wall_s"] for s in slices) / (out["wall_s"] or 1)
+    out["slice_requests_per_s"] = [round(s["requests_per_s"]) for s in slices]
+    for k in ("events_per_request", "body_bytes_per_request"):
+        out[k] = sum(s[k] * s["ok"] for s in slices) / (out["ok"] or 1)
+    out["errors"], out["error_examples"] = {}, {}
+    for s in slices:
+        for kind, count in s["errors"].items():
+            out["errors"][kind] = out["errors"].get(kind, 0) + count
+        for kind, example in s["error_examples"].items():
+            out["error_examples"].setdefault(kind, example)
+    for k in ("latency_ms", "first_chunk_ms"):
+        out[k] = distribution([v for s in slices for v in s["samples"][k]])
+    out["processes"] = {}
+    for name in slices[0]["processes"]:
+        cpu = sum(s["processes"][name]["cpu_s"] for s in slices)
+        merged = {"cpu_s": round(cpu, 3), "cpu_s_per_1000_req": round(cpu * 1000 / max(out["requests"], 1), 4)}
+        peaks = [s["processes"][name]["peak_rss_mib"] for s in slices if "peak_rss_mib" in s["processes"][name]]
+        if peaks:
+            merged["peak_rss_mib"] = max(peaks)
+        out["processes"][name] = merged
+    return out
 
 
 def ratios(direct, network):
@@ -282,7 +340,9 @@ def markdown(report):
     if "workload_a" in report:
         lines += ["### Workload A: 50 chunks × 128 B, no delay, streamed", "",
                   "Each row: the same scripted backend process, measured directly and through "
-                  "client → proxy → worker in the same run. Latencies in ms; CPU in seconds per 1,000 requests.", "",
+                  "client → proxy → worker in the same run, in alternating slices (direct, network, "
+                  f"direct, ...; {report['args'].get('slices', 1)} of each) merged per side. "
+                  "Latencies in ms; CPU in seconds per 1,000 requests.", "",
                   "| conc. | keep-alive | direct req/s | network req/s | throughput ratio | direct p50 / p90 / p99 | "
                   "network p50 / p90 / p99 | p50 added | network TTFC p50 / p99 | errors | CPU/1k req client / proxy / worker / backend | "
                   "peak RSS MiB client / proxy / worker |",
@@ -332,6 +392,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(root, "build"), help="build folder")
     ap.add_argument("--workload", choices=["a", "b", "all"], default="all")
     ap.add_argument("--requests", type=int, default=5000, help="workload A: requests per point")
+    ap.add_argument("--slices", type=int, default=5,
+                    help="workload A: run each point in this many alternating direct/network slices")
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 30])
     ap.add_argument("--streams", type=int, nargs="+", default=[1000, 10000], help="workload B points")
     ap.add_argument("--b-workers", type=int, default=200, help="workload B: worker processes")
@@ -346,7 +408,7 @@ def main():
                     help="a short run that only checks that everything works (CI)")
     args = ap.parse_args()
     if args.smoke:
-        args.requests, args.concurrency = 200, [1, 4]
+        args.requests, args.concurrency, args.slices = 200, [1, 4], 2
         args.streams, args.b_workers, args.b_backends, args.b_chunks = [50], 4, 2, 10
     args.cocoon = os.path.join(args.build, "src", "cli", "cocoon")
     args.backend = os.path.join(args.build, "tools", "scripted_backend", "cocoon-scripted-backend")

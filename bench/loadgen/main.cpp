@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   app.add_option("--timeout-ms", timeout_ms, "limit for each read or write")->capture_default_str();
   app.add_option("--expect-interval-ms", interval_ms,
                  "record each SSE event's lateness against this interval");
+  bool samples = false;
+  app.add_flag("--samples", samples,
+               "also print every successful request's latency and time to first chunk, so "
+               "runs can be merged");
   CLI11_PARSE(app, argc, argv);
   o.keep_alive = keep_alive == "on";
   o.ramp = std::chrono::milliseconds(ramp_ms);
@@ -58,6 +62,6 @@ int main(int argc, char** argv) {
     o.headers.emplace_back(h.substr(0, colon), value == std::string::npos ? "" : h.substr(value));
   }
   LoadResult result = RunLoad(o);
-  std::cout << Summarize(o, result).dump(2) << std::endl;
+  std::cout << Summarize(o, result, samples).dump(2) << std::endl;
   return 0;
 }

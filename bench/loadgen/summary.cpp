@@ -35,7 +35,7 @@ std::string ErrorKind(const std::string& error) {
 
 }  // namespace
 
-nlohmann::json Summarize(const LoadOptions& options, const LoadResult& result) {
+nlohmann::json Summarize(const LoadOptions& options, const LoadResult& result, bool samples) {
   std::vector<double> latency, head, first_chunk;
   uint64_t tokens = 0, events = 0, bytes = 0, failed = 0;
   std::map<std::string, uint64_t> errors;
@@ -69,6 +69,14 @@ nlohmann::json Summarize(const LoadOptions& options, const LoadResult& result) {
   j["tokens_per_s"] = tokens / wall;
   j["events_per_request"] = latency.empty() ? 0.0 : double(events) / latency.size();
   j["body_bytes_per_request"] = latency.empty() ? 0.0 : double(bytes) / latency.size();
+  if (samples) {
+    auto ms = [](const std::vector<double>& seconds) {
+      nlohmann::json a = nlohmann::json::array();
+      for (double s : seconds) a.push_back(s * 1000);
+      return a;
+    };
+    j["samples"] = {{"latency_ms", ms(latency)}, {"first_chunk_ms", ms(first_chunk)}};
+  }
   j["latency_ms"] = Distribution(latency);
   j["head_ms"] = Distribution(head);
   j["first_chunk_ms"] = Distribution(first_chunk);

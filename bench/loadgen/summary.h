@@ -15,7 +15,9 @@ namespace cocoon::bench {
 double Percentile(std::vector<double>& values, double p);
 
 // Summarises `result` as JSON. Times are in milliseconds; only successful
-// requests count towards latencies and throughput.
-nlohmann::json Summarize(const LoadOptions& options, const LoadResult& result);
+// requests count towards latencies and throughput. With `samples`, adds
+// "samples": {"latency_ms": [...], "first_chunk_ms": [...]}.
+nlohmann::json Summarize(const LoadOptions& options, const LoadResult& result,
+                         bool samples = false);
 
 }  // namespace cocoon::bench
