@@ -156,6 +156,7 @@ class StreamImpl final : public ClientStream {
 
   asio::awaitable<Result<std::optional<std::string>>> Next() override {
     if (!error_.ok()) co_return error_;
+    if (deferred_error_) co_return Fail(deferred_error_);
     if (done_) co_return std::optional<std::string>();
     while (true) {
       auto& body = parser_->get().body();
@@ -165,10 +166,12 @@ class StreamImpl final : public ClientStream {
       auto [ec, n] = co_await bhttp::async_read_some(conn_->stream, conn_->buffer, *parser_,
                                                      asio::as_tuple(use_awaitable));
       if (ec == bhttp::error::need_buffer) ec = {};
-      size_t got = sizeof piece_ - parser_->get().body().size;
       if (ec) co_return Fail(ec);
+      if (!parser_->is_done()) TakeWhatHasArrived();
+      size_t got = sizeof piece_ - parser_->get().body().size;
       if (parser_->is_done()) Finish();
       if (got > 0) co_return std::optional<std::string>(std::string(piece_, got));
+      if (deferred_error_) co_return Fail(deferred_error_);
       if (done_) co_return std::optional<std::string>();
     }
   }
@@ -179,6 +182,44 @@ class StreamImpl final : public ClientStream {
   }
 
  private:
+  // Adds to the piece being read the body bytes that have already arrived,
+  // buffered or waiting in the socket, without waiting for more. A server
+  // that writes each SSE event on its own (as inference servers do) would
+  // otherwise cost a pass through the whole relay per event, however many
+  // have queued up. An error is kept for the next Next(), after the bytes
+  // before it.
+  void TakeWhatHasArrived() {
+    auto& body = parser_->get().body();
+    while (body.size > 0 && !parser_->is_done()) {
+      if (conn_->buffer.size() == 0 && !ReadWithoutWaiting()) return;
+      beast::error_code ec;
+      const size_t used = parser_->put(conn_->buffer.data(), ec);
+      conn_->buffer.consume(used);
+      if (ec == bhttp::error::need_buffer) return;  // the piece is full
+      if (ec == bhttp::error::need_more) {
+        if (!ReadWithoutWaiting()) return;
+        continue;
+      }
+      if (ec) {
+        deferred_error_ = ec;
+        return;
+      }
+    }
+  }
+
+  // Moves what the socket holds into the connection's buffer; false when it
+  // holds nothing (or the read failed: the next asynchronous read reports it).
+  bool ReadWithoutWaiting() {
+    auto& socket = conn_->stream.socket();
+    beast::error_code ec;
+    const size_t ready = socket.available(ec);
+    if (ec || ready == 0) return false;
+    const size_t n = socket.read_some(conn_->buffer.prepare(std::min<size_t>(ready, 64 << 10)), ec);
+    if (ec) return false;
+    conn_->buffer.commit(n);
+    return n > 0;
+  }
+
   // The body is complete: the connection goes back to the pool if it can
   // carry another request.
   void Finish() {
@@ -225,6 +266,7 @@ class StreamImpl final : public ClientStream {
   bool done_ = false;
   bool cancelled_ = false;
   Status error_;
+  beast::error_code deferred_error_;  // found by TakeWhatHasArrived
   char piece_[kPieceBytes];
 };
 

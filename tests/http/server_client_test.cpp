@@ -367,6 +367,80 @@ TEST_F(ServerClientTest, ClientDisconnectWhileHandlerWaitsIsSeen) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
+TEST_F(ServerClientTest, EventsThatQueuedUpAreReadAsOnePiece) {
+  // An inference server writes each event on its own. Those that arrived
+  // while the reader was busy come back from one Next(), not one each.
+  constexpr int kEvents = 40;
+  AddRoute("GET", "/burst", [](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
+    Headers h;
+    h.Set("Content-Type", "text/event-stream");
+    if (!(co_await w.StartStream(200, h)).ok()) co_return;
+    for (int i = 0; i < kEvents; ++i)
+      if (!(co_await w.Write(SseData("{\"i\":" + std::to_string(i) + "}"))).ok()) co_return;
+    (void)co_await w.Write(std::string(kSseDone));
+    (void)co_await w.End();
+  });
+  StartServer();
+  HttpClient client(io_.get_executor());
+  int pieces = 0;
+  std::string all;
+  auto status = RunCo(io_, [&]() -> asio::awaitable<Status> {
+    auto s = co_await client.Stream(Req("GET", "/burst"));
+    if (!s.ok()) co_return s.status();
+    co_await Sleep(100ms);  // everything arrives meanwhile
+    while (true) {
+      auto piece = co_await (*s)->Next();
+      if (!piece.ok()) co_return piece.status();
+      if (!*piece) break;
+      ++pieces;
+      all += **piece;
+    }
+    co_return Status::Ok();
+  }());
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  SseParser parser;
+  std::vector<SseEvent> events;
+  ASSERT_TRUE(parser.Feed(all, events).ok());
+  ASSERT_EQ(events.size(), kEvents + 1u);
+  for (int i = 0; i < kEvents; ++i) EXPECT_EQ(events[i].data, "{\"i\":" + std::to_string(i) + "}");
+  EXPECT_EQ(events.back().data, "[DONE]");
+  EXPECT_LE(pieces, 2) << "queued events were read one Next() each";
+}
+
+TEST_F(ServerClientTest, BytesBeforeABrokenChunkAreDeliveredThenTheError) {
+  asio::ip::tcp::acceptor acceptor(io_, {asio::ip::address_v4::loopback(), 0});
+  port_ = acceptor.local_endpoint().port();
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        auto socket = co_await acceptor.async_accept(asio::use_awaitable);
+        char head[1024];
+        (void)co_await socket.async_read_some(asio::buffer(head), asio::use_awaitable);
+        const std::string answer =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+            "5\r\nfirst\r\n6\r\nsecond\r\nzz\r\nbroken\r\n";
+        (void)co_await asio::async_write(socket, asio::buffer(answer), asio::use_awaitable);
+        co_await Sleep(500ms);
+      },
+      asio::detached);
+  HttpClient client(io_.get_executor());
+  std::string got;
+  auto status = RunCo(io_, [&]() -> asio::awaitable<Status> {
+    auto s = co_await client.Stream(Req("GET", "/"));
+    if (!s.ok()) co_return s.status();
+    co_await Sleep(100ms);
+    while (true) {
+      auto piece = co_await (*s)->Next();
+      if (!piece.ok()) co_return piece.status();
+      if (!*piece) co_return Status::Ok();
+      got += **piece;
+    }
+  }());
+  EXPECT_EQ(got, "firstsecond");
+  EXPECT_EQ(status.code(), ErrorCode::kProtocol) << status.ToString();
+}
+
 TEST_F(ServerClientTest, ClientTimeouts) {
   AddRoute("GET", "/late", [](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
     co_await Sleep(2s);
