@@ -182,42 +182,24 @@ class StreamImpl final : public ClientStream {
   }
 
  private:
-  // Adds to the piece being read the body bytes that have already arrived,
-  // buffered or waiting in the socket, without waiting for more. A server
-  // that writes each SSE event on its own (as inference servers do) would
-  // otherwise cost a pass through the whole relay per event, however many
-  // have queued up. An error is kept for the next Next(), after the bytes
-  // before it.
+  // Adds to the piece being read the body bytes already in the connection's
+  // buffer (a read takes all the socket holds, the parser hands out one
+  // chunk at a time). A server that writes each SSE event on its own, as
+  // inference servers do, would otherwise cost a pass through the whole
+  // relay per event, however many have queued up. An error is kept for the
+  // next Next(), after the bytes before it.
   void TakeWhatHasArrived() {
     auto& body = parser_->get().body();
-    while (body.size > 0 && !parser_->is_done()) {
-      if (conn_->buffer.size() == 0 && !ReadWithoutWaiting()) return;
+    while (body.size > 0 && !parser_->is_done() && conn_->buffer.size() > 0) {
       beast::error_code ec;
       const size_t used = parser_->put(conn_->buffer.data(), ec);
       conn_->buffer.consume(used);
-      if (ec == bhttp::error::need_buffer) return;  // the piece is full
-      if (ec == bhttp::error::need_more) {
-        if (!ReadWithoutWaiting()) return;
-        continue;
-      }
+      if (ec == bhttp::error::need_buffer || ec == bhttp::error::need_more) return;
       if (ec) {
         deferred_error_ = ec;
         return;
       }
     }
-  }
-
-  // Moves what the socket holds into the connection's buffer; false when it
-  // holds nothing (or the read failed: the next asynchronous read reports it).
-  bool ReadWithoutWaiting() {
-    auto& socket = conn_->stream.socket();
-    beast::error_code ec;
-    const size_t ready = socket.available(ec);
-    if (ec || ready == 0) return false;
-    const size_t n = socket.read_some(conn_->buffer.prepare(std::min<size_t>(ready, 64 << 10)), ec);
-    if (ec) return false;
-    conn_->buffer.commit(n);
-    return n > 0;
   }
 
   // The body is complete: the connection goes back to the pool if it can

@@ -404,7 +404,9 @@ TEST_F(ServerClientTest, EventsThatQueuedUpAreReadAsOnePiece) {
   ASSERT_EQ(events.size(), kEvents + 1u);
   for (int i = 0; i < kEvents; ++i) EXPECT_EQ(events[i].data, "{\"i\":" + std::to_string(i) + "}");
   EXPECT_EQ(events.back().data, "[DONE]");
-  EXPECT_LE(pieces, 2) << "queued events were read one Next() each";
+  // A read takes what the socket holds (the first ones may be small while
+  // the buffer grows); before, it was one piece per event.
+  EXPECT_LE(pieces, 4) << "queued events were read one Next() each";
 }
 
 TEST_F(ServerClientTest, BytesBeforeABrokenChunkAreDeliveredThenTheError) {
