@@ -78,6 +78,7 @@ void AddClientCommand(CLI::App& app) {
     options.max_coefficient = static_cast<uint32_t>(section.Uint("max_coefficient", 0, UINT32_MAX));
     // Each open HTTP connection is a file descriptor (see the process limit).
     options.http.max_connections = section.Uint("max_connections", 4096, 1 << 20);
+    options.http.one_thread = true;  // the io_context below
     client::ApiKeys keys(ReadApiKeys(*loaded.table));
     if (!keys.required() && listen.host != "127.0.0.1" && listen.host != "localhost" &&
         listen.host != "::1")

@@ -56,7 +56,8 @@ struct HttpServer::Impl final : detail::ConnectionHost,
   asio::awaitable<void> AcceptLoop() {
     auto self = shared_from_this();
     while (!stopping_) {
-      tcp::socket socket(asio::make_strand(executor));
+      tcp::socket socket(options_.one_thread ? executor
+                                             : asio::any_io_executor(asio::make_strand(executor)));
       auto [ec] = co_await acceptor.async_accept(socket, asio::as_tuple(asio::use_awaitable));
       if (stopping_ || !acceptor.is_open()) break;
       if (ec) {

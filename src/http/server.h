@@ -12,8 +12,8 @@
 //
 // Threading: the server runs on the executor given at construction, which
 // may be a multi-threaded io_context: each connection runs on its own strand
-// and its handler coroutine runs there. Route must be called before Listen;
-// Listen, Stop and the accessors may be called from any thread.
+// (unless ServerOptions::one_thread) and its handler coroutine runs there. Route must be called
+// before Listen; Listen, Stop and the accessors may be called from any thread.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -41,6 +41,9 @@ struct ServerOptions {
   // For each write; a client that stops reading a stream is dropped.
   std::chrono::milliseconds write_timeout{30000};
   size_t max_connections = 4096;  // further connections are closed at once
+  // True when one thread runs the executor: connections then run on it
+  // directly, without a strand each (a strand's bookkeeping per handler).
+  bool one_thread = false;
   std::string server_name = "cocoon";
 };
 

@@ -99,6 +99,26 @@ TEST_F(ServerClientTest, WholeResponse) {
   EXPECT_EQ(echo->headers.Get("content-type"), "application/json");
 }
 
+TEST_F(ServerClientTest, OneThreadServerAnswersConcurrentRequests) {
+  ServerOptions opts;
+  opts.one_thread = true;  // connections on the io_context itself, no strands
+  StartServer(opts);
+  HttpClient client(io_.get_executor());
+  int answered = 0;
+  for (int i = 0; i < 20; ++i) {
+    asio::co_spawn(
+        io_,
+        [&, i]() -> asio::awaitable<void> {
+          auto r = co_await client.Fetch(Req("GET", "/hello?n=" + std::to_string(i)));
+          if (r.ok() && r->status == 200 && r->headers.Get("x-query") == "n=" + std::to_string(i))
+            ++answered;
+        },
+        asio::detached);
+  }
+  for (int t = 0; t < 500 && answered < 20; ++t) io_.run_for(10ms);
+  EXPECT_EQ(answered, 20);
+}
+
 TEST_F(ServerClientTest, LargeBodyIsStreamedInPieces) {
   std::string big(3 << 20, 'x');
   for (size_t i = 0; i < big.size(); i += 997) big[i] = static_cast<char>('a' + i % 26);
