@@ -207,7 +207,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<std::shared_ptr<detail::StreamState>> deferred_wakes_;
   // Encoded frames not yet handed to the transport. A writer buffer larger
   // than kKeepWriteCapacity is released after its batch.
-  static constexpr size_t kKeepWriteCapacity = 256 << 10;
+  static constexpr size_t kKeepWriteCapacity = 64 << 10;
   std::string write_buffer_;
   size_t queued_write_bytes_ = 0;
   std::unique_ptr<boost::asio::steady_timer> write_signal_;
