@@ -139,13 +139,27 @@ def workload_a(args, workdir):
                          "ratio": ratios(direct, network)}
                 points.append(point)
                 print(point_line(point), flush=True)
-        return {"network_exit_codes": None, "points": points}, net
+        # The same path below saturation: at a fixed offered rate the latency
+        # no longer includes the queueing a closed loop builds on a busy CPU.
+        open_points = []
+        base = next((p for p in points if p["keep_alive"] and p["concurrency"] == max(args.concurrency)), None)
+        if base and args.open_fraction > 0:
+            rate = round(base["direct"]["requests_per_s"] * args.open_fraction)
+            c = base["concurrency"]
+            direct, network = measure_pair(args, backend_port, client_port, body_file, c, True,
+                                           {"backend": backend.proc.pid}, daemons,
+                                           extra=["--rate", str(rate)])
+            point = {"concurrency": c, "keep_alive": True, "rate": rate, "direct": direct,
+                     "network": network, "ratio": ratios(direct, network)}
+            open_points.append(point)
+            print(point_line(point), flush=True)
+        return {"network_exit_codes": None, "points": points, "open_loop_points": open_points}, net
     except BaseException:
         net.stop()
         raise
 
 
-def measure_pair(args, direct_port, network_port, body_file, c, ka, direct_procs, network_procs):
+def measure_pair(args, direct_port, network_port, body_file, c, ka, direct_procs, network_procs, extra=()):
     """One point, direct and through the network, in alternating slices.
 
     The machine's speed drifts over seconds (a VM shares its host), so the
@@ -159,15 +173,15 @@ def measure_pair(args, direct_port, network_port, body_file, c, ka, direct_procs
         warm.communicate()
     direct, network = [], []
     for size in sizes:
-        direct.append(measure_slice(args, direct_port, body_file, c, size, ka, direct_procs))
-        network.append(measure_slice(args, network_port, body_file, c, size, ka, network_procs))
+        direct.append(measure_slice(args, direct_port, body_file, c, size, ka, direct_procs, extra))
+        network.append(measure_slice(args, network_port, body_file, c, size, ka, network_procs, extra))
     return merge_slices(direct), merge_slices(network)
 
 
-def measure_slice(args, port, body_file, c, n, ka, procs):
+def measure_slice(args, port, body_file, c, n, ka, procs, extra=()):
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     meter = Meter(procs)
-    proc = loadgen(args, port, body_file, c, n, ka, extra=["--samples"])
+    proc = loadgen(args, port, body_file, c, n, ka, extra=["--samples"] + list(extra))
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise RuntimeError(f"loadgen failed ({proc.returncode}): {err}")
@@ -237,7 +251,8 @@ def ratios(direct, network):
 
 def point_line(p):
     d, n, r = p["direct"], p["network"], p["ratio"]
-    return (f"A c={p['concurrency']:>2} keep-alive={'on ' if p['keep_alive'] else 'off'}: "
+    loop = f" open loop {p['rate']} req/s" if "rate" in p else ""
+    return (f"A c={p['concurrency']:>2} keep-alive={'on ' if p['keep_alive'] else 'off'}{loop}: "
             f"direct {d['requests_per_s']:.0f} req/s p50 {d['latency_ms']['p50']:.2f} ms | "
             f"network {n['requests_per_s']:.0f} req/s p50 {n['latency_ms']['p50']:.2f} ms "
             f"ttfc {n['first_chunk_ms']['p50']:.2f} ms | throughput x{r['throughput']}, "
@@ -362,6 +377,27 @@ def markdown(report):
                 f"(direct backend {d['processes']['backend']['cpu_s_per_1000_req']:.2f}) | "
                 f"{pr['client']['peak_rss_mib']} / {pr['proxy']['peak_rss_mib']} / {pr['worker']['peak_rss_mib']} |")
         lines.append("")
+        open_points = report["workload_a"].get("open_loop_points", [])
+        if open_points:
+            lines += ["Open loop: requests started at a fixed rate (a fraction of the direct throughput "
+                      "above), at most `conc.` in flight, timed from when each was due. Below saturation "
+                      "the added latency is the path's own, not queueing.", "",
+                      "| offered req/s | conc. | direct p50 / p90 / p99 | network p50 / p90 / p99 | p50 added | "
+                      "TTFC p50 direct / network | errors | CPU/1k req client / proxy / worker / backend |",
+                      "|---|---|---|---|---|---|---|---|"]
+            for p in open_points:
+                d, n, r = p["direct"], p["network"], p["ratio"]
+                pr = n["processes"]
+                lines.append(
+                    f"| {p['rate']} | {p['concurrency']} | "
+                    f"{d['latency_ms']['p50']:.2f} / {d['latency_ms']['p90']:.2f} / {d['latency_ms']['p99']:.2f} | "
+                    f"{n['latency_ms']['p50']:.2f} / {n['latency_ms']['p90']:.2f} / {n['latency_ms']['p99']:.2f} | "
+                    f"{r['latency_p50_added_ms']:+.2f} | "
+                    f"{d['first_chunk_ms']['p50']:.2f} / {n['first_chunk_ms']['p50']:.2f} | "
+                    f"{d['failed']} / {n['failed']} | "
+                    f"{pr['client']['cpu_s_per_1000_req']:.2f} / {pr['proxy']['cpu_s_per_1000_req']:.2f} / "
+                    f"{pr['worker']['cpu_s_per_1000_req']:.2f} / {pr['backend']['cpu_s_per_1000_req']:.2f} |")
+            lines.append("")
     for b in report.get("workload_b", []):
         lat = b.get("event_lateness_ms", {})
         lines += [f"### Workload B: {b['streams']} concurrent streams "
@@ -392,6 +428,9 @@ def main():
     ap.add_argument("--build", default=os.path.join(root, "build"), help="build folder")
     ap.add_argument("--workload", choices=["a", "b", "all"], default="all")
     ap.add_argument("--requests", type=int, default=5000, help="workload A: requests per point")
+    ap.add_argument("--open-fraction", type=float, default=0.5,
+                    help="workload A: also run an open loop at this fraction of the direct throughput "
+                         "measured at the highest concurrency (0: none)")
     ap.add_argument("--slices", type=int, default=5,
                     help="workload A: run each point in this many alternating direct/network slices")
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 30])
@@ -434,7 +473,8 @@ def main():
             result, net = workload_a(args, workdir)
             result["network_exit_codes"] = net.stop()
             report["workload_a"] = result
-            failures += sum(p["direct"]["failed"] + p["network"]["failed"] for p in result["points"])
+            failures += sum(p["direct"]["failed"] + p["network"]["failed"]
+                            for p in result["points"] + result["open_loop_points"])
         if args.workload in ("b", "all"):
             report["workload_b"] = []
             for streams in args.streams:

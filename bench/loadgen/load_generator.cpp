@@ -104,9 +104,9 @@ http::request<http::string_body> BuildRequest(const LoadOptions& o) {
 // be reused.
 asio::awaitable<bool> OneRequest(Run& run, beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                  const http::request<http::string_body>& request,
-                                 RequestRecord& record, std::vector<double>& lateness) {
+                                 Clock::time_point t0, RequestRecord& record,
+                                 std::vector<double>& lateness) {
   const LoadOptions& o = run.options;
-  const Clock::time_point t0 = Clock::now();
   stream.expires_after(o.timeout);
   auto [write_error, written] = co_await http::async_write(stream, request, kTuple);
   (void)written;
@@ -184,9 +184,18 @@ asio::awaitable<void> Caller(Run& run, std::chrono::milliseconds start_delay) {
   std::vector<double> lateness;
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
-  while (run.issued.fetch_add(1) < run.options.requests) {
+  for (uint64_t index; (index = run.issued.fetch_add(1)) < run.options.requests;) {
     RequestRecord record;
-    record.start = Seconds(Clock::now() - run.began);
+    std::optional<Clock::time_point> due;
+    if (run.options.rate > 0) {
+      due = run.began + std::chrono::duration_cast<Clock::duration>(
+                            std::chrono::duration<double>(index / run.options.rate));
+      if (*due > Clock::now()) {
+        asio::steady_timer timer(executor, *due);
+        co_await timer.async_wait(asio::use_awaitable);
+      }
+    }
+    record.start = Seconds(due.value_or(Clock::now()) - run.began);
     if (!stream) {
       stream.emplace(executor);
       stream->expires_after(run.options.timeout);
@@ -200,7 +209,10 @@ asio::awaitable<void> Caller(Run& run, std::chrono::milliseconds start_delay) {
       stream->socket().set_option(tcp::no_delay(true));
       buffer.clear();
     }
-    bool reusable = co_await OneRequest(run, *stream, buffer, request, record, lateness);
+    // A closed loop times each request from its write, leaving the connect
+    // out; an open loop from when it was due, waiting and connecting in.
+    bool reusable = co_await OneRequest(run, *stream, buffer, request, due.value_or(Clock::now()),
+                                        record, lateness);
     records.push_back(std::move(record));
     if (!reusable) {
       beast::error_code ignored;

@@ -23,7 +23,12 @@ struct LoadOptions {
   std::string target = "/v1/chat/completions";
   std::string body;  // sent with POST; empty: GET
   std::vector<std::pair<std::string, std::string>> headers;
-  int concurrency = 1;      // callers, each with at most one request in flight
+  int concurrency = 1;  // callers, each with at most one request in flight
+  // When > 0, an open loop: request i is due at i / rate seconds after the
+  // start, whatever the others are doing, and its times count from when it
+  // was due (so a request that waited for a free caller shows the wait).
+  // `concurrency` then bounds the requests in flight.
+  double rate = 0;
   uint64_t requests = 100;  // in total, over all callers
   bool keep_alive = true;   // false: a new TCP connection per request
   int threads = 1;          // io_context threads; callers are spread over them
@@ -37,7 +42,8 @@ struct LoadOptions {
 };
 
 // One request as the caller saw it. Times are seconds since the request was
-// started; negative when the point was never reached.
+// started (with LoadOptions::rate, since it was due); negative when the
+// point was never reached.
 struct RequestRecord {
   double start = 0;  // seconds since the run began
   double head = -1;

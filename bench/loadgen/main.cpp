@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
   app.add_option("--body-file", body_file, "JSON body to POST (none: GET)");
   app.add_option("--header", headers, "extra header 'Name: value' (repeatable)");
   app.add_option("--concurrency,-c", o.concurrency, "concurrent callers")->capture_default_str();
+  app.add_option("--rate", o.rate,
+                 "open loop: start this many requests per second (at most -c in flight); "
+                 "times count from when each was due")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--requests,-n", o.requests, "requests in total")->capture_default_str();
   app.add_option("--keep-alive", keep_alive, "on: reuse connections; off: one per request")
       ->check(CLI::IsMember({"on", "off"}))

@@ -316,7 +316,14 @@ def sigkill_under_load(workdir, kills=20):
                 old.proc.wait()
                 old.log.close()
                 start_proxy_again(net, old, f"proxy-1-{k + 2}.log")
-            time.sleep(1.0)
+            # A kill may land between a settlement and its answer: that voucher
+            # never reaches the client, and the next answer's voucher (the
+            # totals are cumulative) covers it. Wait for one after the last
+            # restart (a slow machine may need seconds to restart the proxy).
+            mark = len(answered)
+            deadline = time.time() + 60
+            while len(answered) <= mark and time.time() < deadline:
+                time.sleep(0.1)
             stop = True
             for f in futures:
                 f.result()
