@@ -40,7 +40,10 @@ inline constexpr uint32_t kProtocolVersion = 1;
 
 struct SessionOptions {
   size_t max_frame_bytes = 1 << 20;
-  uint32_t stream_window_bytes = 256 << 10;  // per-stream receive window
+  // Per-stream receive window: what one stream may hold in buffers at each
+  // end, so it bounds a relay's memory per stream (an answer streams at
+  // generation speed; 64 KiB is many seconds of tokens).
+  uint32_t stream_window_bytes = 64 << 10;
   uint32_t max_incoming_streams = 16384;     // concurrent streams the peer may open
   std::chrono::milliseconds ping_interval{10000};
   std::chrono::milliseconds idle_timeout{30000};  // also bounds the hello exchange
