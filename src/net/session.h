@@ -41,9 +41,9 @@ inline constexpr uint32_t kProtocolVersion = 1;
 struct SessionOptions {
   size_t max_frame_bytes = 1 << 20;
   // Per-stream receive window: what one stream may hold in buffers at each
-  // end, so it bounds a relay's memory per stream (an answer streams at
-  // generation speed; 64 KiB is many seconds of tokens).
-  uint32_t stream_window_bytes = 64 << 10;
+  // end, so it bounds a relay's memory per stream (in and out: 64 KiB). An
+  // answer streams at generation speed; 32 KiB is a hundred or more events.
+  uint32_t stream_window_bytes = 32 << 10;
   uint32_t max_incoming_streams = 16384;     // concurrent streams the peer may open
   std::chrono::milliseconds ping_interval{10000};
   std::chrono::milliseconds idle_timeout{30000};  // also bounds the hello exchange
