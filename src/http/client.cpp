@@ -195,6 +195,7 @@ class StreamImpl final : public ClientStream {
       const size_t used = parser_->put(conn_->buffer.data(), ec);
       conn_->buffer.consume(used);
       if (ec == bhttp::error::need_buffer || ec == bhttp::error::need_more) return;
+      if (!ec && used == 0) return;  // no progress: leave it to the next read
       if (ec) {
         deferred_error_ = ec;
         return;
