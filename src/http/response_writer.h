@@ -48,8 +48,9 @@ class ResponseWriter {
   virtual bool client_gone() const = 0;
 
   // Runs `callback` once when the client goes (at once if it already has),
-  // so the handler can cancel upstream work it is waiting on. Not run if the
-  // response completes first.
+  // so the handler can cancel upstream work it is waiting on. Not run once
+  // the response's last write has begun (Send, End): a client that closes
+  // after reading it has not left mid-answer.
   virtual void OnClientGone(std::function<void()> callback) = 0;
 
   // True once Send or StartStream was called.

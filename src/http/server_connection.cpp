@@ -54,6 +54,7 @@ class ConnectionWriter final : public ResponseWriter {
     if (state_ != State::kNone) co_return FailedPrecondition("response already started");
     state_ = State::kDone;
     if (conn_.gone_) co_return Cancelled("client disconnected");
+    conn_.on_gone_.clear();  // the last write: nothing is left to cancel
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), version_};
     res.set(bhttp::field::server, conn_.host_->options().server_name);
     CopyHeaders(response.headers, res);
@@ -107,6 +108,9 @@ class ConnectionWriter final : public ResponseWriter {
     if (state_ != State::kStreaming) co_return FailedPrecondition("no stream in progress");
     state_ = State::kDone;
     if (conn_.gone_) co_return Cancelled("client disconnected");
+    // The last write: a client that closes once it has read it (its pool
+    // may) is not one that left mid-answer, and nothing is left to cancel.
+    conn_.on_gone_.clear();
     if (!chunked_) co_return Status::Ok();
     conn_.stream_.expires_after(conn_.host_->options().write_timeout);
     auto [ec, n] = co_await asio::async_write(conn_.stream_, bhttp::make_chunk_last(),

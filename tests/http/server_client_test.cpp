@@ -463,6 +463,30 @@ TEST_F(ServerClientTest, BytesBeforeABrokenChunkAreDeliveredThenTheError) {
   EXPECT_EQ(status.code(), ErrorCode::kProtocol) << status.ToString();
 }
 
+TEST_F(ServerClientTest, AClientClosingAfterTheLastChunkIsNotGone) {
+  // The handler is still running after End() when the client, which has
+  // read the whole answer, closes its pooled connection.
+  int gone = 0;
+  bool handler_done = false;
+  AddRoute("GET", "/ended", [&](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
+    w.OnClientGone([&] { ++gone; });
+    if (!(co_await w.StartStream(200, Headers())).ok()) co_return;
+    (void)co_await w.Write("all of it");
+    (void)co_await w.End();
+    co_await Sleep(200ms);
+    handler_done = true;
+  });
+  StartServer();
+  HttpClient client(io_.get_executor());
+  auto body = RunCo(io_, client.Fetch(Req("GET", "/ended")));
+  ASSERT_TRUE(body.ok()) << body.status().ToString();
+  EXPECT_EQ(body->body, "all of it");
+  client.CloseIdle();
+  for (int i = 0; i < 100 && !handler_done; ++i) io_.run_for(10ms);
+  EXPECT_TRUE(handler_done);
+  EXPECT_EQ(gone, 0);
+}
+
 TEST_F(ServerClientTest, ClientTimeouts) {
   AddRoute("GET", "/late", [](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
     co_await Sleep(2s);
