@@ -347,6 +347,15 @@ def commit():
         return "?"
 
 
+def percentiles_cell(summary):
+    l = summary["latency_ms"]
+    return f"{l['p50']:.2f} / {l['p90']:.2f} / {l['p99']:.2f}"
+
+
+def cpu_cell(processes):
+    return " / ".join(f"{processes[n]['cpu_s_per_1000_req']:.2f}" for n in ("client", "proxy", "worker", "backend"))
+
+
 def markdown(report):
     m = report["machine"]
     lines = [f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, Linux {m['kernel']}. "
@@ -368,13 +377,9 @@ def markdown(report):
             lines.append(
                 f"| {p['concurrency']} | {'on' if p['keep_alive'] else 'off'} | {d['requests_per_s']:.0f} | "
                 f"{n['requests_per_s']:.0f} | {r['throughput']:.2f} | "
-                f"{d['latency_ms']['p50']:.2f} / {d['latency_ms']['p90']:.2f} / {d['latency_ms']['p99']:.2f} | "
-                f"{n['latency_ms']['p50']:.2f} / {n['latency_ms']['p90']:.2f} / {n['latency_ms']['p99']:.2f} | "
-                f"{r['latency_p50_added_ms']:+.2f} | "
+                f"{percentiles_cell(d)} | {percentiles_cell(n)} | {r['latency_p50_added_ms']:+.2f} | "
                 f"{n['first_chunk_ms']['p50']:.2f} / {n['first_chunk_ms']['p99']:.2f} | {d['failed']} / {n['failed']} | "
-                f"{pr['client']['cpu_s_per_1000_req']:.2f} / {pr['proxy']['cpu_s_per_1000_req']:.2f} / "
-                f"{pr['worker']['cpu_s_per_1000_req']:.2f} / {pr['backend']['cpu_s_per_1000_req']:.2f} "
-                f"(direct backend {d['processes']['backend']['cpu_s_per_1000_req']:.2f}) | "
+                f"{cpu_cell(pr)} (direct backend {d['processes']['backend']['cpu_s_per_1000_req']:.2f}) | "
                 f"{pr['client']['peak_rss_mib']} / {pr['proxy']['peak_rss_mib']} / {pr['worker']['peak_rss_mib']} |")
         lines.append("")
         open_points = report["workload_a"].get("open_loop_points", [])
@@ -390,13 +395,9 @@ def markdown(report):
                 pr = n["processes"]
                 lines.append(
                     f"| {p['rate']} | {p['concurrency']} | "
-                    f"{d['latency_ms']['p50']:.2f} / {d['latency_ms']['p90']:.2f} / {d['latency_ms']['p99']:.2f} | "
-                    f"{n['latency_ms']['p50']:.2f} / {n['latency_ms']['p90']:.2f} / {n['latency_ms']['p99']:.2f} | "
-                    f"{r['latency_p50_added_ms']:+.2f} | "
+                    f"{percentiles_cell(d)} | {percentiles_cell(n)} | {r['latency_p50_added_ms']:+.2f} | "
                     f"{d['first_chunk_ms']['p50']:.2f} / {n['first_chunk_ms']['p50']:.2f} | "
-                    f"{d['failed']} / {n['failed']} | "
-                    f"{pr['client']['cpu_s_per_1000_req']:.2f} / {pr['proxy']['cpu_s_per_1000_req']:.2f} / "
-                    f"{pr['worker']['cpu_s_per_1000_req']:.2f} / {pr['backend']['cpu_s_per_1000_req']:.2f} |")
+                    f"{d['failed']} / {n['failed']} | {cpu_cell(pr)} |")
             lines.append("")
     for b in report.get("workload_b", []):
         lat = b.get("event_lateness_ms", {})
