@@ -223,8 +223,7 @@ asio::awaitable<void> Session::WriteLoop() {
     writing.clear();
     writing.swap(write_buffer_);
     const size_t bytes = writing.size();
-    const asio::const_buffer whole = asio::buffer(writing);
-    auto ec = co_await transport_->WriteAll(std::span(&whole, 1));
+    auto ec = co_await transport_->WriteAll(asio::buffer(writing));
     queued_write_bytes_ -= bytes;
     counters_.bytes_sent += bytes;
     if (writing.capacity() > kKeepWriteCapacity) std::string().swap(writing);

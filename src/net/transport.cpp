@@ -6,9 +6,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include <string>
-#include <vector>
-
 namespace cocoon::net {
 
 namespace asio = boost::asio;
@@ -27,26 +24,8 @@ class StreamTransport final : public Transport {
     co_return co_await Get().async_read_some(buffer, asio::as_tuple(asio::use_awaitable));
   }
 
-  asio::awaitable<error_code> WriteAll(std::span<const asio::const_buffer> buffers) override {
-    if constexpr (kIsTls) {
-      // Asio's TLS stream encrypts one buffer of a sequence per SSL_write and
-      // sends each record on its own: a batch of small frames would cost a
-      // syscall and a record each. One contiguous buffer costs one of each
-      // per 16 KiB.
-      if (buffers.size() > 1) {
-        gathered_.clear();
-        for (const auto& b : buffers) {
-          gathered_.append(static_cast<const char*>(b.data()), b.size());
-        }
-        asio::const_buffer whole = asio::buffer(gathered_);
-        auto [ec, n] =
-            co_await asio::async_write(Get(), whole, asio::as_tuple(asio::use_awaitable));
-        if (gathered_.capacity() > kKeepGatherCapacity) std::string().swap(gathered_);
-        co_return ec;
-      }
-    }
-    std::vector<asio::const_buffer> seq(buffers.begin(), buffers.end());
-    auto [ec, n] = co_await asio::async_write(Get(), seq, asio::as_tuple(asio::use_awaitable));
+  asio::awaitable<error_code> WriteAll(asio::const_buffer bytes) override {
+    auto [ec, n] = co_await asio::async_write(Get(), bytes, asio::as_tuple(asio::use_awaitable));
     co_return ec;
   }
 
@@ -82,10 +61,8 @@ class StreamTransport final : public Transport {
   }
 
   static constexpr bool kIsTls = requires(Stream s) { *s; };
-  static constexpr size_t kKeepGatherCapacity = 64 << 10;
 
   Stream stream_;
-  std::string gathered_;  // TLS only: the batch being written
 };
 
 }  // namespace

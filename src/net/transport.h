@@ -9,7 +9,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
-#include <span>
 #include <tuple>
 
 #include "ratls/handshake.h"
@@ -23,9 +22,10 @@ class Transport {
   // Reads at least one byte; an error at end of stream or on failure.
   virtual boost::asio::awaitable<std::tuple<boost::system::error_code, size_t>> ReadSome(
       boost::asio::mutable_buffer buffer) = 0;
-  // Writes every buffer, in order. One WriteAll at a time.
+  // Writes all of `bytes` (over TLS: a record per 16 KiB, not per call of
+  // the caller's, so callers batch into one buffer). One WriteAll at a time.
   virtual boost::asio::awaitable<boost::system::error_code> WriteAll(
-      std::span<const boost::asio::const_buffer> buffers) = 0;
+      boost::asio::const_buffer bytes) = 0;
   // Whether received bytes are already buffered inside the transport (TLS
   // records read from the socket but not yet returned by ReadSome), so the
   // next ReadSome completes without waiting for the peer.
