@@ -22,18 +22,14 @@ DaemonRuntime DaemonRuntime::Create(node::NodeSettings settings) {
   auto clock = std::make_shared<SystemClock>();
   auto registry = node::OpenRegistry(settings);
   if (!registry.ok()) Fail(registry.status());
-  std::optional<node::RegistrySnapshot> snapshot;
-  if (*registry) {
-    auto loaded = (*registry)->Load();
-    if (!loaded.ok()) Fail(loaded.status().WithContext("reading the registry"));
-    snapshot = std::move(*loaded);
-  }
-  auto trust = node::MakeTrust(settings, clock, snapshot ? &*snapshot : nullptr);
+  auto snapshot = node::LoadSnapshot(*registry);
+  if (!snapshot.ok()) Fail(snapshot.status());
+  auto trust = node::MakeTrust(settings, clock, *snapshot ? &**snapshot : nullptr);
   if (!trust.ok()) Fail(trust.status());
   spdlog::info("{} image hash {}", attest::RoleName(settings.role),
                HexEncode(identity->image_hash));
   return DaemonRuntime{std::move(settings),  std::move(*identity), std::move(*trust), clock,
-                       std::move(*registry), std::move(snapshot)};
+                       std::move(*registry), std::move(*snapshot)};
 }
 
 std::shared_ptr<ratls::TlsContext> DaemonRuntime::Tls(ratls::TlsSide side,

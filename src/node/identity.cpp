@@ -94,12 +94,7 @@ Result<Identity> MakeIdentity(const NodeSettings& settings) {
 
 Result<Trust> MakeTrust(const NodeSettings& settings, std::shared_ptr<const Clock> clock) {
   COCOON_ASSIGN_OR_RETURN(std::shared_ptr<const Registry> registry, OpenRegistry(settings));
-  std::optional<RegistrySnapshot> snapshot;
-  if (registry) {
-    Result<RegistrySnapshot> loaded = registry->Load();
-    if (!loaded.ok()) return loaded.status().WithContext("reading the registry");
-    snapshot = std::move(*loaded);
-  }
+  COCOON_ASSIGN_OR_RETURN(std::optional<RegistrySnapshot> snapshot, LoadSnapshot(registry));
   return MakeTrust(settings, std::move(clock), snapshot ? &*snapshot : nullptr);
 }
 

@@ -23,6 +23,14 @@ Result<std::shared_ptr<const Registry>> OpenRegistry(const NodeSettings& setting
   return std::shared_ptr<const Registry>(std::make_shared<ChainRegistry>(*api, options));
 }
 
+Result<std::optional<RegistrySnapshot>> LoadSnapshot(
+    const std::shared_ptr<const Registry>& registry) {
+  if (!registry) return std::optional<RegistrySnapshot>();
+  Result<RegistrySnapshot> loaded = registry->Load();
+  if (!loaded.ok()) return loaded.status().WithContext("reading the registry");
+  return std::optional<RegistrySnapshot>(std::move(*loaded));
+}
+
 Result<std::shared_ptr<attest::Policy>> MakePolicy(const NodeSettings& settings,
                                                    const RegistrySnapshot* registry) {
   auto policy = std::make_shared<attest::Policy>();
