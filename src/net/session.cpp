@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <utility>
 
 namespace cocoon::net {
 
@@ -40,6 +41,8 @@ struct StreamState {
   std::deque<Bytes> chunks;
   size_t buffered = 0;
   size_t unacknowledged = 0;  // consumed bytes not yet granted back
+  bool defer_credit = false;  // see StreamReader::DeferCredit
+  size_t read_not_granted = 0;
   bool ended = false;
   Status error;
 
@@ -226,6 +229,7 @@ asio::awaitable<void> Session::WriteLoop() {
     auto ec = co_await transport_->WriteAll(asio::buffer(writing));
     queued_write_bytes_ -= bytes;
     counters_.bytes_sent += bytes;
+    WakeRoomWaiters();
     if (writing.capacity() > kKeepWriteCapacity) std::string().swap(writing);
     if (ec) {
       if (!closed_) Close(Unavailable("connection write failed: " + ec.message()));
@@ -267,6 +271,23 @@ void Session::EnqueueData(uint64_t stream_id, ByteSpan data, bool end) {
   const size_t before = write_buffer_.size();
   EncodeDataFrame(stream_id, data, end, write_buffer_);
   Enqueued(write_buffer_.size() - before);
+}
+
+asio::awaitable<void> Session::WaitForRoom(const std::shared_ptr<detail::StreamState>& state) {
+  auto& s = *state;
+  while (queued_write_bytes_ >= options_.max_queued_write_bytes && !s.cancelled && !s.finished &&
+         !closed_) {
+    room_waiters_.push_back(state);
+    co_await s.Wait();
+  }
+}
+
+void Session::WakeRoomWaiters() {
+  // Each woken writer re-checks the room before it enqueues, so the buffer
+  // overshoots the limit by at most one piece; the rest wait again in order.
+  auto waiters = std::move(room_waiters_);
+  room_waiters_.clear();
+  for (auto& s : waiters) s->Notify();
 }
 
 void Session::Enqueued(size_t bytes) {
@@ -492,6 +513,7 @@ void Session::Close(const Status& reason) {
   }
   buffered_receive_bytes_ = 0;
   incoming_streams_ = 0;
+  room_waiters_.clear();  // each was a remote stream, cancelled (and woken) above
   auto callbacks = std::move(on_close_);
   for (auto& cb : callbacks) cb(close_reason_);
 }
@@ -535,14 +557,10 @@ asio::awaitable<Result<std::optional<Bytes>>> StreamReader::Read() {
     s.chunks.pop_front();
     s.buffered -= chunk.size();
     if (session_->streams_.count(s.id)) session_->buffered_receive_bytes_ -= chunk.size();
-    s.unacknowledged += chunk.size();
-    if (!s.ended && s.error.ok() && !session_->closed_ &&
-        s.unacknowledged >= session_->options_.stream_window_bytes / 2) {
-      wire::Frame f;
-      f.mutable_window_update()->set_stream_id(s.id);
-      f.mutable_window_update()->set_increment(static_cast<uint32_t>(s.unacknowledged));
-      session_->Enqueue(f);
-      s.unacknowledged = 0;
+    if (s.defer_credit) {
+      s.read_not_granted += chunk.size();
+    } else {
+      Acknowledge(chunk.size());
     }
     if (s.chunks.empty() && s.ended) session_->ForgetStream(s.id);
     co_return std::optional<Bytes>(std::move(chunk));
@@ -550,6 +568,27 @@ asio::awaitable<Result<std::optional<Bytes>>> StreamReader::Read() {
   session_->ForgetStream(s.id);
   if (!s.error.ok()) co_return s.error;
   co_return std::optional<Bytes>();
+}
+
+void StreamReader::Acknowledge(size_t bytes) {
+  auto& s = *state_;
+  s.unacknowledged += bytes;
+  // Credit goes back in half-window steps: one update per half window read.
+  if (!s.ended && s.error.ok() && !session_->closed_ &&
+      s.unacknowledged >= session_->options_.stream_window_bytes / 2) {
+    wire::Frame f;
+    f.mutable_window_update()->set_stream_id(s.id);
+    f.mutable_window_update()->set_increment(static_cast<uint32_t>(s.unacknowledged));
+    session_->Enqueue(f);
+    s.unacknowledged = 0;
+  }
+}
+
+void StreamReader::DeferCredit() { state_->defer_credit = true; }
+
+void StreamReader::GrantRead() {
+  const size_t bytes = std::exchange(state_->read_not_granted, 0);
+  if (bytes > 0) Acknowledge(bytes);
 }
 
 bool StreamReader::Ready() const { return !state_->chunks.empty() || state_->done; }
@@ -622,6 +661,7 @@ asio::awaitable<Status> IncomingStream::Write(ByteSpan chunk) {
   while (!chunk.empty()) {
     const size_t n = std::min(chunk.size(), max_piece);
     while (s.credit < static_cast<int64_t>(n) && !s.cancelled && !s.finished) co_await s.Wait();
+    co_await session_->WaitForRoom(state_);
     if (s.cancelled) co_return s.cancel_reason;
     if (s.finished) co_return FailedPrecondition("stream already ended");
     session_->EnqueueData(s.id, chunk.first(n), /*end=*/false);

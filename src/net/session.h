@@ -44,7 +44,13 @@ struct SessionOptions {
   // end, so it bounds a relay's memory per stream (in and out: 64 KiB). An
   // answer streams at generation speed; 32 KiB is a hundred or more events.
   uint32_t stream_window_bytes = 32 << 10;
-  uint32_t max_incoming_streams = 16384;     // concurrent streams the peer may open
+  uint32_t max_incoming_streams = 16384;  // concurrent streams the peer may open
+  // Stream writes wait while this many encoded bytes wait for the socket, so
+  // a connection's send buffer is bounded whatever credit its streams hold
+  // (a peer that grants credit but reads slowly, or thousands of streams each
+  // with a full window). Also bounds how long a new stream's first bytes queue
+  // behind older streams' data. Control frames are never held back.
+  size_t max_queued_write_bytes = 1 << 20;
   std::chrono::milliseconds ping_interval{10000};
   std::chrono::milliseconds idle_timeout{30000};  // also bounds the hello exchange
   uint32_t min_version = kProtocolVersion;
@@ -87,9 +93,20 @@ class StreamReader {
   boost::asio::awaitable<Result<Bytes>> ReadAll(size_t max_bytes = 64 << 20);
   // Tells the responder to stop; later Reads fail with kCancelled.
   void Cancel(std::string_view reason);
+  // For relays: from now on the bytes Read returns are granted back to the
+  // responder only at GrantRead(), so what the application still holds (a
+  // piece waiting to be written onwards) counts against the window and the
+  // stream's memory here stays within one window. Call GrantRead() once the
+  // read bytes are passed on, and before waiting for more (a responder blocked
+  // on credit is otherwise never released).
+  void DeferCredit();
+  void GrantRead();
   uint64_t id() const;
 
  private:
+  // Counts `bytes` as consumed; grants credit back once half a window is.
+  void Acknowledge(size_t bytes);
+
   SessionPtr session_;
   std::shared_ptr<detail::StreamState> state_;
 };
@@ -190,6 +207,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void EnqueueData(uint64_t stream_id, ByteSpan data, bool end);
   void Enqueued(size_t bytes);
   void ForgetStream(uint64_t id);
+  // Waits until the send buffer is below max_queued_write_bytes (or the
+  // stream ended); waiters are released in arrival order.
+  boost::asio::awaitable<void> WaitForRoom(const std::shared_ptr<detail::StreamState>& state);
+  void WakeRoomWaiters();
   void CancelRemote(detail::StreamState& state, const Status& why);
 
   std::unique_ptr<Transport> transport_;
@@ -215,6 +236,7 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t queued_write_bytes_ = 0;
   std::unique_ptr<boost::asio::steady_timer> write_signal_;
   bool writer_waiting_ = false;  // WriteLoop waits on write_signal_
+  std::deque<std::shared_ptr<detail::StreamState>> room_waiters_;  // see WaitForRoom
   std::unique_ptr<boost::asio::steady_timer> keepalive_timer_;
   std::chrono::steady_clock::time_point last_received_;
 

@@ -30,13 +30,22 @@ std::string ResultName(const Status& status) {
   return name;
 }
 
+// Scratch capacity a relay keeps between events: a typical event's encoding.
+// A larger one (a joined backlog) is released after its write, so thousands
+// of idle streams do not each hold their largest piece.
+constexpr size_t kKeepScratchCapacity = 4 << 10;
+
 // Writes a body event to the client, split so each event fits one chunk.
-// `scratch` is reused for the encodings.
-asio::awaitable<Status> WriteBody(net::IncomingStream& client, const inference::InferEvent& body,
+// `scratch` is reused for the encodings; the event's body is released once
+// encoded, so a write waiting for the client holds one copy of the piece.
+asio::awaitable<Status> WriteBody(net::IncomingStream& client, inference::InferEvent& body,
                                   size_t max_piece, std::string& scratch) {
   if (body.body().size() <= max_piece) {
     inference::EncodeEvent(body, scratch);
-    co_return co_await client.Write(AsBytes(scratch));
+    std::string().swap(*body.mutable_body());
+    Status written = co_await client.Write(AsBytes(scratch));
+    if (scratch.capacity() > kKeepScratchCapacity) std::string().swap(scratch);
+    co_return written;
   }
   std::string_view rest = body.body();
   for (; !rest.empty(); rest.remove_prefix(std::min(rest.size(), max_piece))) {
@@ -46,6 +55,7 @@ asio::awaitable<Status> WriteBody(net::IncomingStream& client, const inference::
     Status s = co_await client.Write(AsBytes(scratch));
     if (!s.ok()) co_return s;
   }
+  std::string().swap(scratch);
   co_return Status::Ok();
 }
 
@@ -216,6 +226,9 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
     // Body pieces that queued up while the client's connection was busy are
     // relayed as one event.
     inference::EventReader events(*stream, max_piece);
+    // The worker's credit comes back only once a piece is written onwards:
+    // a stream's backlog here stays within one window however slow the client.
+    stream->DeferCredit();
     std::string scratch;
     while (relay_status.ok()) {
       auto next = co_await events.Next();
@@ -246,6 +259,7 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
                                               Clock::now());
         }
         relay_status = co_await WriteBody(client, ev, max_piece, scratch);
+        stream->GrantRead();
         continue;
       }
       // The tail.

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <fstream>
+#include <map>
 
 #include "support/loopback.h"
 
@@ -494,6 +495,138 @@ TEST_F(SessionTest, ChunksUpToHalfTheWindowArriveWholeAndNeverDeadlock) {
   ASSERT_EQ(got.size(), sizes.size());
   for (size_t i = 0; i < sizes.size(); ++i)
     EXPECT_EQ(got[i], Pattern(sizes[i], static_cast<uint32_t>(i)));
+}
+
+TEST_F(SessionTest, DeferredCreditHoldsTheResponderUntilTheReadBytesAreGranted) {
+  // A relay reads what arrived but still holds it: with DeferCredit the
+  // responder may not send more until GrantRead, so the bytes here (buffered
+  // plus held) stay within one window.
+  constexpr size_t kPiece = 4 << 10;
+  SessionOptions opts;
+  opts.stream_window_bytes = 32 << 10;
+  size_t written = 0;
+  StartPair(
+      [&](IncomingStream s) -> asio::awaitable<void> {
+        for (int i = 0; i < 64; ++i) {
+          if (!(co_await s.Write(Pattern(kPiece, static_cast<uint32_t>(i)))).ok()) co_return;
+          written += kPiece;
+        }
+        (void)s.Finish();
+      },
+      opts, opts);
+  std::optional<StreamReader> reader;
+  size_t held = 0;
+  bool drained = false;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        reader.emplace(*client_->Open("pieces", {}));
+        reader->DeferCredit();
+        while (held < opts.stream_window_bytes) {
+          auto c = co_await reader->Read();
+          if (!c.ok() || !*c) co_return;
+          held += (*c)->size();
+        }
+        drained = true;
+      },
+      asio::detached);
+  testing::RunUntil(io_, [&] { return drained; });
+  io_.run_for(300ms);  // time for any credit to reach the responder
+  EXPECT_EQ(held, opts.stream_window_bytes);
+  EXPECT_EQ(written, opts.stream_window_bytes);
+  EXPECT_FALSE(reader->Ready());
+
+  // Granting what was read lets the rest of the stream through.
+  reader->GrantRead();
+  size_t total = held;
+  bool done = false;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        for (;;) {
+          auto c = co_await reader->Read();
+          if (!c.ok() || !*c) break;
+          total += (*c)->size();
+          reader->GrantRead();
+        }
+        done = true;
+      },
+      asio::detached);
+  testing::RunUntil(io_, [&] { return done; });
+  EXPECT_EQ(total, 64 * kPiece);
+}
+
+TEST(SessionSendBuffer, APeerThatGrantsCreditButDoesNotReadCannotGrowTheSendBuffer) {
+  // The peer opens streams with a 1 GiB window each and then leaves its
+  // socket unread: credit alone must not let the writers queue everything.
+  constexpr size_t kStreams = 4;
+  constexpr size_t kPerStream = 8u << 20;
+  constexpr size_t kChunk = 64 << 10;
+  asio::io_context io;
+  auto [raw, b] = testing::SocketPair(io);
+  SessionOptions opts;
+  opts.max_queued_write_bytes = 1 << 20;
+  size_t handlers_done = 0;
+  auto session = Session::Create(MakeTcpTransport(std::move(b)), /*initiator=*/false, opts,
+                                 [&](IncomingStream s) -> asio::awaitable<void> {
+                                   Bytes chunk = Pattern(kChunk, static_cast<uint32_t>(s.id()));
+                                   for (size_t sent = 0; sent < kPerStream; sent += kChunk) {
+                                     if (!(co_await s.Write(chunk)).ok()) co_return;
+                                   }
+                                   (void)s.Finish();
+                                   ++handlers_done;
+                                 });
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { (void)co_await session->Start(); }, asio::detached);
+  std::string opening = HelloBytes();
+  for (uint64_t i = 0; i < kStreams; ++i) {
+    wire::Frame r;
+    r.mutable_request()->set_stream_id(2 * i + 1);
+    r.mutable_request()->set_method("flood");
+    r.mutable_request()->set_window(1u << 30);
+    opening += Encoded(r);
+  }
+  bool opened = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await asio::async_write(raw, asio::buffer(opening), asio::as_tuple(asio::use_awaitable));
+        opened = true;
+      },
+      asio::detached);
+  testing::RunUntil(io, [&] { return opened; });
+  io.run_for(500ms);  // the writers fill whatever they are allowed to
+  EXPECT_LE(session->stats().queued_write_bytes, opts.max_queued_write_bytes + kChunk + 64);
+  EXPECT_EQ(handlers_done, 0u);
+
+  // Reading again lets every stream finish with all its bytes.
+  std::map<uint64_t, size_t> received;
+  size_t ended = 0;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        FrameDecoder decoder(2 << 20);
+        std::vector<char> buf(1 << 16);
+        while (ended < kStreams) {
+          auto [ec, n] =
+              co_await raw.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+          if (ec) co_return;
+          decoder.Append(ByteSpan(reinterpret_cast<const uint8_t*>(buf.data()), n));
+          for (;;) {
+            auto f = decoder.Next();
+            if (!f.ok() || !*f) break;
+            if (!(*f)->has_data()) continue;
+            received[(*f)->data().stream_id()] += (*f)->data().data().size();
+            if ((*f)->data().end()) ++ended;
+          }
+        }
+      },
+      asio::detached);
+  testing::RunUntil(io, [&] { return ended == kStreams; });
+  EXPECT_EQ(handlers_done, kStreams);
+  for (uint64_t i = 0; i < kStreams; ++i) EXPECT_EQ(received[2 * i + 1], kPerStream);
+  session->Close(Status::Ok());
+  io.run_for(50ms);
 }
 
 }  // namespace
