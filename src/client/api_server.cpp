@@ -260,7 +260,12 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   // Pieces that queued up while the caller's socket was busy go out in one
   // write.
   inference::EventReader events(*stream, kMaxJoinedPieceBytes);
+  // The proxy's credit comes back once a piece is passed on (written to the
+  // caller or kept for a whole answer): a slow caller holds at most one
+  // window per stream here.
+  stream->DeferCredit();
   while (true) {
+    stream->GrantRead();
     auto next = co_await events.Next();
     if (state->caller_gone) break;
     if (!next.ok() || !next->has_value() || (*next)->has_head()) {
