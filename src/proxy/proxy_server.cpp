@@ -12,6 +12,7 @@
 #include "crypto/random.h"
 #include "inference/protocol.h"
 #include "net/endpoint.h"
+#include "proxy/connection_stats.h"
 #include "ton/uint128.h"
 
 namespace cocoon::proxy {
@@ -447,11 +448,17 @@ asio::awaitable<std::optional<inference::Payment>> ProxyServer::SettleRequest(
 
 nlohmann::json ProxyServer::Stats() const {
   nlohmann::json clients = nlohmann::json::array();
+  nlohmann::json client_buffers = nlohmann::json::object();
   for (const auto& [id, c] : clients_) {
     nlohmann::json entry = {{"id", id},
                             {"remote", c.remote},
                             {"key", c.identity.key.Hex()},
                             {"in_flight", c.in_flight}};
+    if (c.session) {
+      const net::SessionStats connection = c.session->stats();
+      entry["connection"] = ConnectionStats(connection);
+      AddBuffers(connection, client_buffers);
+    }
     if (c.payer && options_.payments) {
       const pay::CreditAccount a = options_.payments->billing().Account(c.payer->contract);
       entry["payments"] = {{"contract", c.payer->contract.ToRaw()},
@@ -494,6 +501,7 @@ nlohmann::json ProxyServer::Stats() const {
       {"payments", payments},
       {"workers", pool_.Stats(std::chrono::steady_clock::now())},
       {"clients", clients},
+      {"buffers", {{"clients", client_buffers}, {"workers", pool_.Buffers()}}},
       {"requests_in_flight", in_flight_},
       {"requests",
        {{"total", counters_.requests},

@@ -75,6 +75,8 @@ class WorkerPool {
   inference::AttestationReport Attestation() const;
   // Every worker with its announcement and routing snapshot (no secrets).
   nlohmann::json Stats(routing::TimePoint now) const;
+  // The workers' connections' buffered bytes and open streams, summed.
+  nlohmann::json Buffers() const;
 
  private:
   std::set<std::string> allowed_models_;

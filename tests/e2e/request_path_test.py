@@ -173,6 +173,14 @@ def test_main(net):
           and "cocoon_proxy_request_duration_seconds_bucket" in metrics, metrics[:500])
     status, stats = proxy.admin("/stats")
     check("proxy /stats lists both workers", status == 200 and len(json.loads(stats)["workers"]) == 2, stats[:300])
+    stats = json.loads(stats)
+    at_rest = {"open_streams": 0, "queued_write_bytes": 0, "buffered_receive_bytes": 0}
+    check("proxy /stats: once the answers are in, no stream is left open and nothing is buffered",
+          stats["buffers"] == {"clients": at_rest, "workers": at_rest}, stats["buffers"])
+    check("proxy /stats shows each connection's traffic",
+          stats["clients"][0]["connection"]["bytes_sent"] > 0
+          and sum(w["connection"]["bytes_received"] for w in stats["workers"]) > 0,
+          [c.get("connection") for c in stats["clients"]])
     check("proxy /healthz is ok", proxy.admin("/healthz")[0] == 200)
     status, metrics = net.client.admin("/metrics")
     check("client /metrics counts requests by outcome",

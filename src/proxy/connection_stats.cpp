@@ -1,0 +1,22 @@
+#include "proxy/connection_stats.h"
+
+namespace cocoon::proxy {
+
+nlohmann::json ConnectionStats(const net::SessionStats& stats) {
+  return {{"open_streams", stats.open_streams},
+          {"queued_write_bytes", stats.queued_write_bytes},
+          {"buffered_receive_bytes", stats.buffered_receive_bytes},
+          {"bytes_sent", stats.bytes_sent},
+          {"bytes_received", stats.bytes_received}};
+}
+
+void AddBuffers(const net::SessionStats& stats, nlohmann::json& total) {
+  auto add = [&](const char* key, size_t value) {
+    total[key] = total.value(key, size_t{0}) + value;
+  };
+  add("open_streams", stats.open_streams);
+  add("queued_write_bytes", stats.queued_write_bytes);
+  add("buffered_receive_bytes", stats.buffered_receive_bytes);
+}
+
+}  // namespace cocoon::proxy
