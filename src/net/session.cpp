@@ -229,7 +229,7 @@ asio::awaitable<void> Session::WriteLoop() {
     auto ec = co_await transport_->WriteAll(asio::buffer(writing));
     queued_write_bytes_ -= bytes;
     counters_.bytes_sent += bytes;
-    WakeRoomWaiters();
+    if (queued_write_bytes_ < options_.max_queued_write_bytes) WakeRoomWaiters();
     if (writing.capacity() > kKeepWriteCapacity) std::string().swap(writing);
     if (ec) {
       if (!closed_) Close(Unavailable("connection write failed: " + ec.message()));
