@@ -261,8 +261,8 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   // write.
   inference::EventReader events(*stream, kMaxJoinedPieceBytes);
   // The proxy's credit comes back once a piece is passed on (written to the
-  // caller or kept for a whole answer): a slow caller holds at most one
-  // window per stream here.
+  // caller or kept for a whole answer): a slow caller holds about one window
+  // per stream here (plus an event read ahead).
   stream->DeferCredit();
   while (true) {
     stream->GrantRead();

@@ -43,6 +43,7 @@ struct StreamState {
   size_t unacknowledged = 0;  // consumed bytes not yet granted back
   bool defer_credit = false;  // see StreamReader::DeferCredit
   size_t read_not_granted = 0;
+  bool in_room_queue = false;  // in Session::room_waiters_
   bool ended = false;
   Status error;
 
@@ -229,7 +230,7 @@ asio::awaitable<void> Session::WriteLoop() {
     auto ec = co_await transport_->WriteAll(asio::buffer(writing));
     queued_write_bytes_ -= bytes;
     counters_.bytes_sent += bytes;
-    if (queued_write_bytes_ < options_.max_queued_write_bytes) WakeRoomWaiters();
+    WakeRoomWaiters();
     if (writing.capacity() > kKeepWriteCapacity) std::string().swap(writing);
     if (ec) {
       if (!closed_) Close(Unavailable("connection write failed: " + ec.message()));
@@ -273,21 +274,55 @@ void Session::EnqueueData(uint64_t stream_id, ByteSpan data, bool end) {
   Enqueued(write_buffer_.size() - before);
 }
 
-asio::awaitable<void> Session::WaitForRoom(const std::shared_ptr<detail::StreamState>& state) {
+bool Session::HasRoom() const {
+  // An empty buffer always has room, so no limit can stop every writer.
+  return queued_write_bytes_ == 0 || queued_write_bytes_ < options_.max_queued_write_bytes;
+}
+
+asio::awaitable<void> Session::WaitForRoom(std::shared_ptr<detail::StreamState> state) {
   auto& s = *state;
-  while (queued_write_bytes_ >= options_.max_queued_write_bytes && !s.cancelled && !s.finished &&
-         !closed_) {
-    room_waiters_.push_back(state);
-    co_await s.Wait();
+  // Writers take turns in arrival order: a newcomer queues behind those
+  // already waiting (one of them has been given the turn), and a waiter whose
+  // turn came but found the room taken goes back to the front.
+  bool had_turn = false;
+  for (;;) {
+    if (s.cancelled || s.finished || closed_) {
+      WakeRoomWaiters();  // a turn this writer will not use goes on
+      co_return;
+    }
+    if (!s.in_room_queue) {
+      DropEndedRoomWaiters();
+      if (HasRoom() && (had_turn || room_waiters_.empty())) co_return;
+      s.in_room_queue = true;
+      if (had_turn) {
+        room_waiters_.push_front(state);
+      } else {
+        room_waiters_.push_back(state);
+      }
+    }
+    co_await s.Wait();  // also woken by credit or a cancel: the loop re-checks
+    had_turn = !s.in_room_queue;
+  }
+}
+
+void Session::DropEndedRoomWaiters() {
+  while (!room_waiters_.empty() &&
+         (room_waiters_.front()->cancelled || room_waiters_.front()->finished)) {
+    room_waiters_.front()->in_room_queue = false;
+    room_waiters_.pop_front();
   }
 }
 
 void Session::WakeRoomWaiters() {
-  // Each woken writer re-checks the room before it enqueues, so the buffer
-  // overshoots the limit by at most one piece; the rest wait again in order.
-  auto waiters = std::move(room_waiters_);
-  room_waiters_.clear();
-  for (auto& s : waiters) s->Notify();
+  // One writer at a time: each passes the turn on once it has enqueued its
+  // piece (Write calls this again), so the buffer overshoots the limit by at
+  // most one piece and a woken writer rarely finds the room gone.
+  DropEndedRoomWaiters();
+  if (room_waiters_.empty() || !HasRoom()) return;
+  auto next = std::move(room_waiters_.front());
+  room_waiters_.pop_front();
+  next->in_room_queue = false;
+  next->Notify();
 }
 
 void Session::Enqueued(size_t bytes) {
@@ -513,7 +548,13 @@ void Session::Close(const Status& reason) {
   }
   buffered_receive_bytes_ = 0;
   incoming_streams_ = 0;
-  room_waiters_.clear();  // each was a remote stream, cancelled (and woken) above
+  // Writers waiting for room were cancelled (and woken) above with their
+  // streams; wake any left anyway, so none can wait on a closed session.
+  for (auto& s : room_waiters_) {
+    s->in_room_queue = false;
+    s->Notify();
+  }
+  room_waiters_.clear();
   auto callbacks = std::move(on_close_);
   for (auto& cb : callbacks) cb(close_reason_);
 }
@@ -542,8 +583,12 @@ StreamReader::StreamReader(StreamReader&&) noexcept = default;
 StreamReader& StreamReader::operator=(StreamReader&&) noexcept = default;
 
 StreamReader::~StreamReader() {
-  if (state_ && session_ && !(state_->ended && state_->chunks.empty()) && state_->error.ok()) {
+  if (!state_ || !session_) return;
+  if (!(state_->ended && state_->chunks.empty()) && state_->error.ok()) {
     Cancel("reader went away");
+  } else {
+    // The end may have arrived after the last Read: the stream is over here.
+    session_->ForgetStream(state_->id);
   }
 }
 
@@ -609,7 +654,10 @@ asio::awaitable<Result<Bytes>> StreamReader::ReadAll(size_t max_bytes) {
 
 void StreamReader::Cancel(std::string_view reason) {
   auto& s = *state_;
-  if (!s.error.ok() || (s.ended && s.chunks.empty())) return;
+  if (!s.error.ok() || (s.ended && s.chunks.empty())) {
+    session_->ForgetStream(s.id);  // over already; the end may not have been read
+    return;
+  }
   bool was_done = s.done;
   s.error = Cancelled("cancelled: " + std::string(reason));
   s.chunks.clear();
@@ -666,6 +714,7 @@ asio::awaitable<Status> IncomingStream::Write(ByteSpan chunk) {
     if (s.finished) co_return FailedPrecondition("stream already ended");
     session_->EnqueueData(s.id, chunk.first(n), /*end=*/false);
     s.credit -= static_cast<int64_t>(n);
+    session_->WakeRoomWaiters();  // the next writer's turn, if room is left
     chunk = chunk.subspan(n);
   }
   co_return Status::Ok();
@@ -678,6 +727,7 @@ Status IncomingStream::Finish() {
   s.finished = true;
   session_->EnqueueData(s.id, {}, /*end=*/true);
   session_->ForgetStream(s.id);
+  s.Notify();  // a Write still waiting (for credit or room) ends
   return Status::Ok();
 }
 
@@ -693,6 +743,7 @@ Status IncomingStream::Fail(const Status& error) {
   f.mutable_stream_error()->set_message(error.message());
   session_->Enqueue(f);
   session_->ForgetStream(s.id);
+  s.Notify();  // a Write still waiting (for credit or room) ends
   return Status::Ok();
 }
 

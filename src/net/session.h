@@ -45,11 +45,13 @@ struct SessionOptions {
   // answer streams at generation speed; 32 KiB is a hundred or more events.
   uint32_t stream_window_bytes = 32 << 10;
   uint32_t max_incoming_streams = 16384;  // concurrent streams the peer may open
-  // Stream writes wait while this many encoded bytes wait for the socket, so
-  // a connection's send buffer is bounded whatever credit its streams hold
-  // (a peer that grants credit but reads slowly, or thousands of streams each
-  // with a full window). Also bounds how long a new stream's first bytes queue
-  // behind older streams' data. Control frames are never held back.
+  // Stream data writes wait, taking turns, while this many encoded bytes
+  // wait for the socket, so the stream data a connection buffers is bounded
+  // whatever credit its streams hold (a peer that grants credit but reads
+  // slowly, or thousands of streams each with a full window); it may exceed
+  // the limit by one piece. It also bounds how long a new stream's first
+  // bytes queue behind older streams' data. Requests and control frames
+  // never wait; a writer never waits on an empty buffer.
   size_t max_queued_write_bytes = 1 << 20;
   std::chrono::milliseconds ping_interval{10000};
   std::chrono::milliseconds idle_timeout{30000};  // also bounds the hello exchange
@@ -96,7 +98,7 @@ class StreamReader {
   // For relays: from now on the bytes Read returns are granted back to the
   // responder only at GrantRead(), so what the application still holds (a
   // piece waiting to be written onwards) counts against the window and the
-  // stream's memory here stays within one window. Call GrantRead() once the
+  // stream's memory here stays within about one window. Call GrantRead() once the
   // read bytes are passed on, and before waiting for more (a responder blocked
   // on credit is otherwise never released).
   void DeferCredit();
@@ -209,8 +211,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void ForgetStream(uint64_t id);
   // Waits until the send buffer is below max_queued_write_bytes (or the
   // stream ended); waiters are released in arrival order.
-  boost::asio::awaitable<void> WaitForRoom(const std::shared_ptr<detail::StreamState>& state);
+  boost::asio::awaitable<void> WaitForRoom(std::shared_ptr<detail::StreamState> state);
+  // Gives the next waiting writer its turn if the buffer has room.
   void WakeRoomWaiters();
+  // Pops waiters at the front whose streams ended while they waited.
+  void DropEndedRoomWaiters();
+  bool HasRoom() const;
   void CancelRemote(detail::StreamState& state, const Status& why);
 
   std::unique_ptr<Transport> transport_;
@@ -236,7 +242,8 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t queued_write_bytes_ = 0;
   std::unique_ptr<boost::asio::steady_timer> write_signal_;
   bool writer_waiting_ = false;  // WriteLoop waits on write_signal_
-  std::deque<std::shared_ptr<detail::StreamState>> room_waiters_;  // see WaitForRoom
+  // Writers waiting for room, each at most once (StreamState::in_room_queue).
+  std::deque<std::shared_ptr<detail::StreamState>> room_waiters_;
   std::unique_ptr<boost::asio::steady_timer> keepalive_timer_;
   std::chrono::steady_clock::time_point last_received_;
 

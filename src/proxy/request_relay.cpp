@@ -227,7 +227,8 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
     // relayed as one event.
     inference::EventReader events(*stream, max_piece);
     // The worker's credit comes back only once a piece is written onwards:
-    // a stream's backlog here stays within one window however slow the client.
+    // a stream's backlog here stays within about one window (plus an event
+    // read ahead) however slow the client.
     stream->DeferCredit();
     std::string scratch;
     while (relay_status.ok()) {

@@ -556,77 +556,160 @@ TEST_F(SessionTest, DeferredCreditHoldsTheResponderUntilTheReadBytesAreGranted) 
   EXPECT_EQ(total, 64 * kPiece);
 }
 
-TEST(SessionSendBuffer, APeerThatGrantsCreditButDoesNotReadCannotGrowTheSendBuffer) {
-  // The peer opens streams with a 1 GiB window each and then leaves its
-  // socket unread: credit alone must not let the writers queue everything.
-  constexpr size_t kStreams = 4;
-  constexpr size_t kPerStream = 8u << 20;
-  constexpr size_t kChunk = 64 << 10;
-  asio::io_context io;
-  auto [raw, b] = testing::SocketPair(io);
-  SessionOptions opts;
-  opts.max_queued_write_bytes = 1 << 20;
-  size_t handlers_done = 0;
-  auto session = Session::Create(MakeTcpTransport(std::move(b)), /*initiator=*/false, opts,
-                                 [&](IncomingStream s) -> asio::awaitable<void> {
-                                   Bytes chunk = Pattern(kChunk, static_cast<uint32_t>(s.id()));
-                                   for (size_t sent = 0; sent < kPerStream; sent += kChunk) {
-                                     if (!(co_await s.Write(chunk)).ok()) co_return;
-                                   }
-                                   (void)s.Finish();
-                                   ++handlers_done;
-                                 });
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { (void)co_await session->Start(); }, asio::detached);
-  std::string opening = HelloBytes();
-  for (uint64_t i = 0; i < kStreams; ++i) {
-    wire::Frame r;
-    r.mutable_request()->set_stream_id(2 * i + 1);
-    r.mutable_request()->set_method("flood");
-    r.mutable_request()->set_window(1u << 30);
-    opening += Encoded(r);
+// A session (accepting side) whose handler writes `per_stream` bytes on each
+// stream, facing a raw peer that opens streams with a 1 GiB window each and
+// reads its socket only when told to. Small socket buffers keep the kernel
+// from absorbing what the session must hold back.
+class SendBufferTest : public ::testing::Test {
+ protected:
+  static constexpr size_t kChunk = 64 << 10;
+
+  void Start(size_t streams, size_t per_stream) {
+    streams_ = streams;
+    auto [raw, b] = testing::SocketPair(io_);
+    raw.set_option(asio::socket_base::receive_buffer_size(64 << 10));
+    b.set_option(asio::socket_base::send_buffer_size(64 << 10));
+    raw_.emplace(std::move(raw));
+    opts_.max_queued_write_bytes = 1 << 20;
+    session_ =
+        Session::Create(MakeTcpTransport(std::move(b)), /*initiator=*/false, opts_,
+                        [this, per_stream](IncomingStream s) -> asio::awaitable<void> {
+                          Bytes chunk = Pattern(kChunk, static_cast<uint32_t>(s.id()));
+                          Status written;
+                          for (size_t sent = 0; sent < per_stream && written.ok(); sent += kChunk) {
+                            written = co_await s.Write(chunk);
+                          }
+                          if (written.ok()) (void)s.Finish();
+                          results_[s.id()] = written;
+                        });
+    asio::co_spawn(
+        io_, [this]() -> asio::awaitable<void> { (void)co_await session_->Start(); },
+        asio::detached);
+    std::string opening = HelloBytes();
+    for (uint64_t i = 0; i < streams; ++i) {
+      wire::Frame r;
+      r.mutable_request()->set_stream_id(2 * i + 1);
+      r.mutable_request()->set_method("flood");
+      r.mutable_request()->set_window(1u << 30);
+      opening += Encoded(r);
+    }
+    SendRaw(opening);
   }
-  bool opened = false;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        co_await asio::async_write(raw, asio::buffer(opening), asio::as_tuple(asio::use_awaitable));
-        opened = true;
-      },
-      asio::detached);
-  testing::RunUntil(io, [&] { return opened; });
-  io.run_for(500ms);  // the writers fill whatever they are allowed to
-  EXPECT_LE(session->stats().queued_write_bytes, opts.max_queued_write_bytes + kChunk + 64);
-  EXPECT_EQ(handlers_done, 0u);
+
+  void SendRaw(std::string bytes) {
+    bool sent = false;
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          co_await asio::async_write(*raw_, asio::buffer(bytes),
+                                     asio::as_tuple(asio::use_awaitable));
+          sent = true;
+        },
+        asio::detached);
+    testing::RunUntil(io_, [&] { return sent; });
+  }
+
+  // Reads the raw socket until every stream ended or was cancelled.
+  void ReadAll() {
+    size_t ended = 0;
+    bool closed = false;
+    const size_t expected = streams_ - cancelled_;
+    asio::co_spawn(
+        io_,
+        [&]() -> asio::awaitable<void> {
+          FrameDecoder decoder(2 << 20);
+          std::vector<char> buf(1 << 16);
+          while (ended < expected) {
+            auto [ec, n] = co_await raw_->async_read_some(asio::buffer(buf),
+                                                          asio::as_tuple(asio::use_awaitable));
+            if (ec) break;
+            decoder.Append(ByteSpan(reinterpret_cast<const uint8_t*>(buf.data()), n));
+            for (;;) {
+              auto f = decoder.Next();
+              if (!f.ok() || !*f) break;
+              if (!(*f)->has_data()) continue;
+              received_[(*f)->data().stream_id()] += (*f)->data().data().size();
+              if ((*f)->data().end()) ++ended;
+            }
+          }
+          closed = true;
+        },
+        asio::detached);
+    testing::RunUntil(io_, [&] { return closed; });
+  }
+
+  void TearDown() override {
+    if (session_) session_->Close(Status::Ok());
+    io_.run_for(50ms);
+  }
+
+  asio::io_context io_;
+  std::optional<asio::ip::tcp::socket> raw_;
+  SessionOptions opts_;
+  SessionPtr session_;
+  size_t streams_ = 0;
+  size_t cancelled_ = 0;
+  std::map<uint64_t, Status> results_;   // each handler's last write
+  std::map<uint64_t, size_t> received_;  // data bytes per stream, read by ReadAll
+};
+
+TEST_F(SendBufferTest, APeerThatGrantsCreditButDoesNotReadCannotGrowTheSendBuffer) {
+  // Credit alone must not let the writers queue everything.
+  constexpr size_t kPerStream = 8u << 20;
+  Start(4, kPerStream);
+  io_.run_for(500ms);  // the writers fill whatever they are allowed to
+  EXPECT_LE(session_->stats().queued_write_bytes, opts_.max_queued_write_bytes + kChunk + 64);
+  EXPECT_TRUE(results_.empty()) << "a writer finished without the peer reading";
 
   // Reading again lets every stream finish with all its bytes.
-  std::map<uint64_t, size_t> received;
-  size_t ended = 0;
+  ReadAll();
+  ASSERT_EQ(results_.size(), 4u);
+  for (uint64_t i = 0; i < 4; ++i) {
+    EXPECT_TRUE(results_[2 * i + 1].ok()) << results_[2 * i + 1].ToString();
+    EXPECT_EQ(received_[2 * i + 1], kPerStream);
+  }
+}
+
+TEST_F(SendBufferTest, ACancelReleasesAWriterWaitingForRoom) {
+  Start(3, 8u << 20);
+  io_.run_for(300ms);
+  ASSERT_TRUE(results_.empty());
+  wire::Frame cancel;
+  cancel.mutable_cancel()->set_stream_id(3);
+  cancel.mutable_cancel()->set_reason("enough");
+  SendRaw(Encoded(cancel));  // the peer still reads nothing
+  testing::RunUntil(
+      io_, [&] { return results_.count(3) > 0; }, 5s);
+  EXPECT_EQ(results_[3].code(), ErrorCode::kCancelled) << results_[3].ToString();
+  EXPECT_EQ(results_.size(), 1u);
+
+  cancelled_ = 1;
+  ReadAll();  // the others still get every byte
+  EXPECT_EQ(received_[1], 8u << 20);
+  EXPECT_EQ(received_[5], 8u << 20);
+}
+
+TEST_F(SessionTest, AStreamWhoseEndArrivesAfterItsLastReadIsForgotten) {
+  StartPair([](IncomingStream s) -> asio::awaitable<void> {
+    if (!(co_await s.Write(Pattern(100, 1))).ok()) co_return;
+    co_await Sleep(100ms);  // the end comes in a later read than the data
+    (void)s.Finish();
+  });
+  bool read = false;
+  std::optional<StreamReader> reader;
   asio::co_spawn(
-      io,
+      io_,
       [&]() -> asio::awaitable<void> {
-        FrameDecoder decoder(2 << 20);
-        std::vector<char> buf(1 << 16);
-        while (ended < kStreams) {
-          auto [ec, n] =
-              co_await raw.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
-          if (ec) co_return;
-          decoder.Append(ByteSpan(reinterpret_cast<const uint8_t*>(buf.data()), n));
-          for (;;) {
-            auto f = decoder.Next();
-            if (!f.ok() || !*f) break;
-            if (!(*f)->has_data()) continue;
-            received[(*f)->data().stream_id()] += (*f)->data().data().size();
-            if ((*f)->data().end()) ++ended;
-          }
-        }
+        reader.emplace(*client_->Open("late-end", {}));
+        auto chunk = co_await reader->Read();
+        read = chunk.ok() && chunk->has_value();
       },
       asio::detached);
-  testing::RunUntil(io, [&] { return ended == kStreams; });
-  EXPECT_EQ(handlers_done, kStreams);
-  for (uint64_t i = 0; i < kStreams; ++i) EXPECT_EQ(received[2 * i + 1], kPerStream);
-  session->Close(Status::Ok());
-  io.run_for(50ms);
+  testing::RunUntil(io_, [&] { return read; });
+  io_.run_for(300ms);  // the end arrives; nobody reads it
+  EXPECT_EQ(client_->stats().open_streams, 1u);
+  reader.reset();
+  EXPECT_EQ(client_->stats().open_streams, 0u);
 }
 
 }  // namespace
