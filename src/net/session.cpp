@@ -709,12 +709,14 @@ asio::awaitable<Status> IncomingStream::Write(ByteSpan chunk) {
   while (!chunk.empty()) {
     const size_t n = std::min(chunk.size(), max_piece);
     while (s.credit < static_cast<int64_t>(n) && !s.cancelled && !s.finished) co_await s.Wait();
-    co_await session_->WaitForRoom(state_);
+    if (!session_->HasRoom() || !session_->room_waiters_.empty()) {
+      co_await session_->WaitForRoom(state_);
+    }
     if (s.cancelled) co_return s.cancel_reason;
     if (s.finished) co_return FailedPrecondition("stream already ended");
     session_->EnqueueData(s.id, chunk.first(n), /*end=*/false);
     s.credit -= static_cast<int64_t>(n);
-    session_->WakeRoomWaiters();  // the next writer's turn, if room is left
+    if (!session_->room_waiters_.empty()) session_->WakeRoomWaiters();  // the next one's turn
     chunk = chunk.subspan(n);
   }
   co_return Status::Ok();
