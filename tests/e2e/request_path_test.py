@@ -316,6 +316,43 @@ def test_proxy_failover(tmp):
         net.stop()
 
 
+def test_long_answers(tmp):
+    """Answers many flow-control windows long, to a quick and to a slow caller:
+    every relay must hand the credit back as it passes pieces on."""
+    flags = ["--deterministic", "--chunks", "400", "--chunk-bytes", "512"]
+    net = Network(COCOON, BACKEND, os.path.join(tmp, "long"), backends=[flags]).start()
+    try:
+        direct = net.backends[0].url
+        body = chat_body(SECRET, stream=True, stream_options={"include_usage": True})
+        _, _, expected = post(direct, "/v1/chat/completions", body)
+        status, _, through = post(net.client_url, "/v1/chat/completions", body)
+        check("a long answer (many 32 KiB windows) streams byte for byte",
+              status == 200 and len(expected) > 200_000 and through == expected,
+              (status, len(through), len(expected)))
+
+        host, port = net.client_url.replace("http://", "").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=60)
+        conn.request("POST", "/v1/chat/completions", body=body, headers={"Content-Type": "application/json"})
+        r = conn.getresponse()
+        slow = b""
+        while True:
+            piece = r.read(4096)
+            if not piece:
+                break
+            slow += piece
+            time.sleep(0.004)  # a caller slower than the backend: the path must hold back, not drop
+        conn.close()
+        check("a slow caller gets the whole long answer", r.status == 200 and slow == expected,
+              (r.status, len(slow), len(expected)))
+
+        stats = json.loads(net.proxies[0].admin("/stats")[1])
+        check("after long answers the proxy holds no stream and no buffered bytes",
+              all(b["open_streams"] == 0 and b["buffered_receive_bytes"] == 0
+                  for b in stats["buffers"].values()), stats["buffers"])
+    finally:
+        net.stop()
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         net = main_network(tmp)
@@ -326,6 +363,7 @@ def main():
         check("main network stops cleanly", all(c == 0 for c in codes.values()), codes)
         logs = [p for p in net.daemons()]
         test_failures(tmp)
+        test_long_answers(tmp)
         retry_net = test_retries_and_refusals(tmp)
         test_proxy_failover(tmp)
         for p in logs + retry_net.daemons():
