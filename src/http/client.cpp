@@ -14,8 +14,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cerrno>
 #include <deque>
 #include <unordered_map>
+
+#include <sys/socket.h>
 
 namespace cocoon::http {
 
@@ -31,8 +34,11 @@ namespace {
 constexpr size_t kPieceBytes = 16 << 10;
 
 struct Connection {
-  explicit Connection(asio::any_io_executor ex, std::string key)
-      : stream(ex), key(std::move(key)) {}
+  explicit Connection(asio::any_io_executor ex, std::string key) : stream(ex), key(std::move(key)) {
+    // Beast reads into what the buffer has room for, at least 512 bytes: an
+    // empty buffer would take a streamed answer 512 bytes per system call.
+    buffer.reserve(kPieceBytes);
+  }
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   std::string key;  // host:port
@@ -113,15 +119,10 @@ struct HttpClient::Pool {
   // An idle connection must have nothing to read: data or EOF means the
   // server closed it (or broke the protocol).
   static bool Alive(Connection& c) {
-    auto& s = c.stream.socket();
-    boost::system::error_code ec;
-    s.non_blocking(true, ec);
-    if (ec) return false;
+    // One peek that never blocks (no switching the socket's mode back and forth).
     char byte;
-    s.read_some(asio::buffer(&byte, 1), ec);
-    boost::system::error_code ignored;
-    s.non_blocking(false, ignored);
-    return ec == asio::error::would_block;
+    const ssize_t n = ::recv(c.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
 };
 
