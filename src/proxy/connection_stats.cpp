@@ -1,5 +1,7 @@
 #include "proxy/connection_stats.h"
 
+#include <nlohmann/json.hpp>
+
 namespace cocoon::proxy {
 
 nlohmann::json ConnectionStats(const net::SessionStats& stats) {

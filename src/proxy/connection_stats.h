@@ -4,7 +4,7 @@
 // Counts only; nothing of what the bytes carry.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "net/session.h"
 
