@@ -98,9 +98,9 @@ class StreamReader {
   // For relays: from now on the bytes Read returns are granted back to the
   // responder only at GrantRead(), so what the application still holds (a
   // piece waiting to be written onwards) counts against the window and the
-  // stream's memory here stays within about one window. Call GrantRead() once the
-  // read bytes are passed on, and before waiting for more (a responder blocked
-  // on credit is otherwise never released).
+  // stream's memory here stays within about one window. Call GrantRead()
+  // once the read bytes are passed on, and before waiting for more (a
+  // responder blocked on credit is otherwise never released).
   void DeferCredit();
   void GrantRead();
   uint64_t id() const;
