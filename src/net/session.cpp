@@ -583,13 +583,9 @@ StreamReader::StreamReader(StreamReader&&) noexcept = default;
 StreamReader& StreamReader::operator=(StreamReader&&) noexcept = default;
 
 StreamReader::~StreamReader() {
-  if (!state_ || !session_) return;
-  if (!(state_->ended && state_->chunks.empty()) && state_->error.ok()) {
-    Cancel("reader went away");
-  } else {
-    // The end may have arrived after the last Read: the stream is over here.
-    session_->ForgetStream(state_->id);
-  }
+  // Cancels a stream still running; forgets one that is over (its end may
+  // have arrived after the last Read).
+  if (state_ && session_) Cancel("reader went away");
 }
 
 uint64_t StreamReader::id() const { return state_->id; }
