@@ -501,6 +501,9 @@ nlohmann::json ApiServer::Stats() const {
         {"cancelled", counters_.cancelled},
         {"errors", counters_.errors},
         {"failovers", counters_.failovers}}},
+      {"http",
+       {{"connections", server_->open_connections()},
+        {"read_buffer_bytes", server_->read_buffer_bytes()}}},
       {"payments", options_.payee ? options_.payee->Stats() : nlohmann::json(nullptr)},
       {"vouchers", {{"accepted", counters_.vouchers}, {"refused", counters_.vouchers_refused}}}};
 }

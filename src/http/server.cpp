@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -47,6 +48,8 @@ struct HttpServer::Impl final : detail::ConnectionHost,
     }
     co_await handler->second(request, writer);
   }
+
+  void AdjustReadBuffer(int64_t delta) override { read_buffer_bytes += delta; }
 
   void Forget(uint64_t id) override {
     std::lock_guard lock(mu);
@@ -111,6 +114,7 @@ struct HttpServer::Impl final : detail::ConnectionHost,
   std::atomic<bool> listening{false};
   std::atomic<uint16_t> port{0};
   std::atomic<uint64_t> accepted{0};
+  std::atomic<int64_t> read_buffer_bytes{0};
 
   mutable std::mutex mu;
   std::unordered_map<uint64_t, std::weak_ptr<detail::ServerConnection>> connections;
@@ -170,5 +174,9 @@ size_t HttpServer::open_connections() const {
 }
 
 uint64_t HttpServer::accepted_connections() const { return impl_->accepted.load(); }
+
+size_t HttpServer::read_buffer_bytes() const {
+  return static_cast<size_t>(std::max<int64_t>(0, impl_->read_buffer_bytes.load()));
+}
 
 }  // namespace cocoon::http

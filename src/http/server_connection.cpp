@@ -29,6 +29,10 @@ using std::chrono::steady_clock;
 namespace {
 
 constexpr size_t kWatchReadBytes = 4096;
+// Read buffer capacity a connection keeps when the buffer is empty: Beast
+// reads a request head 512 bytes at a time, so a typical head fits.
+constexpr size_t kKeepReadCapacity = 2048;
+constexpr size_t kLingerReadBytes = 4096;
 constexpr size_t kLingerBytes = 8 << 20;
 constexpr std::chrono::milliseconds kLingerTime{1000};
 
@@ -194,6 +198,18 @@ void ServerConnection::CloseSocket() {
   stream_.close();
 }
 
+void ServerConnection::ReportReadBuffer() {
+  const size_t now = buffer_.capacity();
+  if (now == reported_read_buffer_) return;
+  host_->AdjustReadBuffer(static_cast<int64_t>(now) - static_cast<int64_t>(reported_read_buffer_));
+  reported_read_buffer_ = now;
+}
+
+void ServerConnection::ReleaseEmptyReadBuffer() {
+  if (buffer_.size() == 0 && buffer_.capacity() > kKeepReadCapacity) buffer_.shrink_to_fit();
+  ReportReadBuffer();
+}
+
 void ServerConnection::MarkGone() {
   if (gone_) return;
   gone_ = true;
@@ -214,6 +230,9 @@ asio::awaitable<void> ServerConnection::Run() {
     if (!keep_going) break;
   }
   CloseSocket();
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  ReportReadBuffer();
   host_->Forget(id_);
 }
 
@@ -228,6 +247,7 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
   auto [ec, n] =
       co_await bhttp::async_read_header(stream_, buffer_, parser, asio::as_tuple(use_awaitable));
   idle_ = false;
+  ReportReadBuffer();
   if (ec == beast::error::timeout) {
     // The stream closed the socket on timeout; nothing can be answered.
     spdlog::debug("http: {} sent no complete request head in time; closed", remote_);
@@ -253,6 +273,7 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
     stream_.expires_after(opts.body_timeout);
     std::tie(ec, n) =
         co_await bhttp::async_read(stream_, buffer_, parser, asio::as_tuple(use_awaitable));
+    ReportReadBuffer();
     if (ec == beast::error::timeout) {
       spdlog::debug("http: {} sent no complete request body in time; closed", remote_);
       co_return false;
@@ -265,6 +286,7 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
     }
   }
   stream_.expires_never();
+  ReleaseEmptyReadBuffer();  // the request is parsed; its bytes are copied out below
 
   int version = static_cast<int>(parser.get().version());
   auto converted = ToRequest(parser.release());
@@ -310,10 +332,19 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
 asio::awaitable<void> ServerConnection::Watch() {
   auto self = shared_from_this();
   while (!stop_watching_ && buffer_.size() < host_->options().limits.max_header_bytes) {
-    auto mb = buffer_.prepare(kWatchReadBytes);
-    auto [ec, n] = co_await stream_.socket().async_read_some(mb, asio::as_tuple(use_awaitable));
-    buffer_.commit(n);
+    // Waits for readability first, so a connection whose client just waits
+    // for its answer (nearly all) holds no read buffer meanwhile.
+    auto [ec] = co_await stream_.socket().async_wait(asio::ip::tcp::socket::wait_read,
+                                                     asio::as_tuple(use_awaitable));
     if (stop_watching_) break;
+    if (!ec) {
+      size_t n = 0;
+      std::tie(ec, n) = co_await stream_.socket().async_read_some(buffer_.prepare(kWatchReadBytes),
+                                                                  asio::as_tuple(use_awaitable));
+      buffer_.commit(n);
+      ReportReadBuffer();
+      if (stop_watching_) break;
+    }
     if (ec) {
       MarkGone();
       break;
@@ -355,10 +386,11 @@ asio::awaitable<void> ServerConnection::SendEarlyError(int http_status,
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   size_t drained = 0;
+  std::string scratch(kLingerReadBytes, '\0');
   stream_.expires_after(kLingerTime);
   while (drained < kLingerBytes) {
-    auto [rec, n] = co_await stream_.async_read_some(asio::buffer(scratch_linger_),
-                                                     asio::as_tuple(use_awaitable));
+    auto [rec, n] =
+        co_await stream_.async_read_some(asio::buffer(scratch), asio::as_tuple(use_awaitable));
     if (rec) break;
     drained += n;
   }

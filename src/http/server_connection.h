@@ -31,6 +31,8 @@ class ConnectionHost {
   virtual bool stopping() const = 0;
   virtual boost::asio::awaitable<void> Dispatch(const Request& request, ResponseWriter& writer) = 0;
   virtual void Forget(uint64_t connection_id) = 0;
+  // A connection's read buffer grew (delta > 0) or was released (< 0).
+  virtual void AdjustReadBuffer(int64_t delta) = 0;
 };
 
 class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
@@ -63,6 +65,12 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   boost::asio::awaitable<void> StopWatching();
   void MarkGone();
   void CloseSocket();
+  // Tells the host what buffer_ holds now (its capacity).
+  void ReportReadBuffer();
+  // Gives buffer_'s memory back when it holds nothing and more than a
+  // typical request head's worth: a streaming handler or an idle kept-alive
+  // connection then holds no copy of a large request.
+  void ReleaseEmptyReadBuffer();
 
   std::shared_ptr<ConnectionHost> host_;
   boost::asio::any_io_executor executor_;
@@ -78,7 +86,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   bool watching_ = false;
   bool stop_watching_ = false;
   boost::asio::steady_timer watch_done_;
-  char scratch_linger_[4096];
+  size_t reported_read_buffer_ = 0;
   std::vector<std::function<void()>> on_gone_;
 };
 

@@ -213,6 +213,32 @@ TEST_F(ServerClientTest, KeepAliveReusesOneConnection) {
   EXPECT_EQ(client.idle_connections(), 1u);
 }
 
+// A connection keeps no copy of its request once it is parsed, and watches
+// for the client leaving without a read buffer: while a large request's
+// answer streams, and once the connection idles (kept alive), it holds next
+// to nothing. (It held the request's head, and 4 KiB more for watching,
+// until its connection closed.)
+TEST_F(ServerClientTest, AParsedRequestLeavesNoReadBufferBehind) {
+  size_t while_streaming = SIZE_MAX;
+  AddRoute("POST", "/stream", [&](const Request& req, ResponseWriter& w) -> asio::awaitable<void> {
+    if (!(co_await w.StartStream(200, Headers())).ok()) co_return;
+    co_await Sleep(50ms);  // the connection now only watches for the client leaving
+    while_streaming = server_->read_buffer_bytes();
+    (void)co_await w.Write(SseData(std::to_string(req.body.size())));
+    (void)co_await w.End();
+  });
+  StartServer();
+  HttpClient client(io_.get_executor());
+  auto req = Req("POST", "/stream", std::string(200 << 10, 'x'));
+  req.headers.Set("X-Padding", std::string(6000, 'p'));
+  auto r = RunCo(io_, client.Fetch(req));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE(r->body.find(std::to_string(200 << 10)), std::string::npos);
+  EXPECT_EQ(server_->open_connections(), 1u);
+  EXPECT_LE(while_streaming, 2048u);
+  EXPECT_LE(server_->read_buffer_bytes(), 2048u);
+}
+
 TEST_F(ServerClientTest, PooledConnectionClosedByServerIsReplaced) {
   ServerOptions opts;
   opts.header_timeout = 100ms;  // the server drops idle keep-alive connections fast
