@@ -571,6 +571,7 @@ SessionStats Session::stats() const {
   SessionStats s = counters_;
   s.queued_write_bytes = queued_write_bytes_;
   s.buffered_receive_bytes = buffered_receive_bytes_;
+  s.held_read_bytes = held_read_bytes_;
   s.open_streams = streams_.size();
   return s;
 }
@@ -600,6 +601,7 @@ asio::awaitable<Result<std::optional<Bytes>>> StreamReader::Read() {
     if (session_->streams_.count(s.id)) session_->buffered_receive_bytes_ -= chunk.size();
     if (s.defer_credit) {
       s.read_not_granted += chunk.size();
+      session_->held_read_bytes_ += chunk.size();
     } else {
       Acknowledge(chunk.size());
     }
@@ -627,8 +629,14 @@ void StreamReader::Acknowledge(size_t bytes) {
 
 void StreamReader::DeferCredit() { state_->defer_credit = true; }
 
-void StreamReader::GrantRead() {
+size_t StreamReader::ReleaseHeld() {
   const size_t bytes = std::exchange(state_->read_not_granted, 0);
+  session_->held_read_bytes_ -= bytes;
+  return bytes;
+}
+
+void StreamReader::GrantRead() {
+  const size_t bytes = ReleaseHeld();
   if (bytes > 0) Acknowledge(bytes);
 }
 
@@ -650,6 +658,7 @@ asio::awaitable<Result<Bytes>> StreamReader::ReadAll(size_t max_bytes) {
 
 void StreamReader::Cancel(std::string_view reason) {
   auto& s = *state_;
+  ReleaseHeld();  // nothing read is passed on any more
   if (!s.error.ok() || (s.ended && s.chunks.empty())) {
     session_->ForgetStream(s.id);  // over already; the end may not have been read
     return;

@@ -66,6 +66,9 @@ struct SessionStats {
   uint64_t bytes_received = 0;
   size_t queued_write_bytes = 0;      // encoded frames waiting for the socket
   size_t buffered_receive_bytes = 0;  // received stream data not yet read
+  // Read under deferred credit (StreamReader::DeferCredit) and not yet
+  // granted back: what the application holds until it has passed it on.
+  size_t held_read_bytes = 0;
   size_t open_streams = 0;
 };
 
@@ -108,6 +111,8 @@ class StreamReader {
  private:
   // Counts `bytes` as consumed; grants credit back once half a window is.
   void Acknowledge(size_t bytes);
+  // Stops counting what was read and not granted as held; returns it.
+  size_t ReleaseHeld();
 
   SessionPtr session_;
   std::shared_ptr<detail::StreamState> state_;
@@ -252,6 +257,7 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t last_remote_id_ = 0;
   size_t incoming_streams_ = 0;
   size_t buffered_receive_bytes_ = 0;
+  size_t held_read_bytes_ = 0;  // sum of the streams' read_not_granted
   SessionStats counters_;
 };
 

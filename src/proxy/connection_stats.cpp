@@ -8,6 +8,7 @@ nlohmann::json ConnectionStats(const net::SessionStats& stats) {
   return {{"open_streams", stats.open_streams},
           {"queued_write_bytes", stats.queued_write_bytes},
           {"buffered_receive_bytes", stats.buffered_receive_bytes},
+          {"held_by_relays_bytes", stats.held_read_bytes},
           {"bytes_sent", stats.bytes_sent},
           {"bytes_received", stats.bytes_received}};
 }
@@ -19,6 +20,7 @@ void AddBuffers(const net::SessionStats& stats, nlohmann::json& total) {
   add("open_streams", stats.open_streams);
   add("queued_write_bytes", stats.queued_write_bytes);
   add("buffered_receive_bytes", stats.buffered_receive_bytes);
+  add("held_by_relays_bytes", stats.held_read_bytes);
 }
 
 }  // namespace cocoon::proxy

@@ -13,7 +13,8 @@ namespace cocoon::proxy {
 nlohmann::json ConnectionStats(const net::SessionStats& stats);
 
 // Adds one connection's buffered bytes into a running total of the same shape
-// ({"queued_write_bytes", "buffered_receive_bytes", "open_streams"}).
+// ({"queued_write_bytes", "buffered_receive_bytes", "held_by_relays_bytes",
+// "open_streams"}).
 void AddBuffers(const net::SessionStats& stats, nlohmann::json& total);
 
 }  // namespace cocoon::proxy

@@ -535,9 +535,11 @@ TEST_F(SessionTest, DeferredCreditHoldsTheResponderUntilTheReadBytesAreGranted) 
   EXPECT_EQ(held, opts.stream_window_bytes);
   EXPECT_EQ(written, opts.stream_window_bytes);
   EXPECT_FALSE(reader->Ready());
+  EXPECT_EQ(client_->stats().held_read_bytes, held);  // what /stats shows as held
 
   // Granting what was read lets the rest of the stream through.
   reader->GrantRead();
+  EXPECT_EQ(client_->stats().held_read_bytes, 0u);
   size_t total = held;
   bool done = false;
   asio::co_spawn(
@@ -554,6 +556,29 @@ TEST_F(SessionTest, DeferredCreditHoldsTheResponderUntilTheReadBytesAreGranted) 
       asio::detached);
   testing::RunUntil(io_, [&] { return done; });
   EXPECT_EQ(total, 64 * kPiece);
+  EXPECT_EQ(client_->stats().held_read_bytes, 0u);
+}
+
+TEST_F(SessionTest, BytesHeldUnderDeferredCreditAreNoLongerCountedOnceTheReaderCancels) {
+  StartPair([&](IncomingStream s) -> asio::awaitable<void> {
+    (void)co_await s.Write(Pattern(1000, 1));
+    co_await Sleep(std::chrono::seconds(10));  // still running when the reader gives up
+  });
+  std::optional<StreamReader> reader;
+  bool read = false;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        reader.emplace(*client_->Open("one", {}));
+        reader->DeferCredit();
+        auto c = co_await reader->Read();
+        read = c.ok() && *c && (*c)->size() == 1000;
+      },
+      asio::detached);
+  testing::RunUntil(io_, [&] { return read; });
+  EXPECT_EQ(client_->stats().held_read_bytes, 1000u);
+  reader.reset();  // cancels the stream
+  EXPECT_EQ(client_->stats().held_read_bytes, 0u);
 }
 
 // A session (accepting side) whose handler writes `per_stream` bytes on each
