@@ -239,6 +239,41 @@ TEST_F(ServerClientTest, AParsedRequestLeavesNoReadBufferBehind) {
   EXPECT_LE(server_->read_buffer_bytes(), 2048u);
 }
 
+// A request pipelined behind one still being answered is kept (read while
+// the connection watches for the client leaving) and answered next, in order.
+TEST_F(ServerClientTest, APipelinedRequestIsAnsweredAfterTheOneBeforeIt) {
+  AddRoute("GET", "/slow", [](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await Sleep(100ms);  // the next request arrives meanwhile
+    (void)co_await w.Send(TextResponse("slow"));
+  });
+  StartServer();
+  auto raw = RunCo(io_, [&]() -> asio::awaitable<std::string> {
+    asio::ip::tcp::socket s(co_await asio::this_coro::executor);
+    co_await s.async_connect({asio::ip::address_v4::loopback(), port_},
+                             asio::as_tuple(asio::use_awaitable));
+    std::string first = "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string second = "GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    co_await asio::async_write(s, asio::buffer(first), asio::as_tuple(asio::use_awaitable));
+    co_await Sleep(30ms);  // the first is being handled now
+    co_await asio::async_write(s, asio::buffer(second), asio::as_tuple(asio::use_awaitable));
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      auto [ec, n] =
+          co_await s.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+      out.append(buf, n);
+      if (ec) break;
+    }
+    co_return out;
+  }());
+  size_t first = raw.find("\r\n\r\nslow");
+  size_t second = raw.find("\r\n\r\nhello");
+  ASSERT_NE(first, std::string::npos) << raw;
+  ASSERT_NE(second, std::string::npos) << raw;
+  EXPECT_LT(first, second);
+  EXPECT_EQ(server_->accepted_connections(), 1u);
+}
+
 TEST_F(ServerClientTest, PooledConnectionClosedByServerIsReplaced) {
   ServerOptions opts;
   opts.header_timeout = 100ms;  // the server drops idle keep-alive connections fast
