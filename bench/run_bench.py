@@ -274,7 +274,8 @@ def workload_b(args, workdir, streams):
     try:
         body_file = os.path.join(workdir, "b-body.json")
         with open(body_file, "w") as f:
-            json.dump({"model": "scripted-model", "messages": [{"role": "user", "content": "Hello"}],
+            prompt = "Hello" if args.b_prompt_bytes <= 0 else "x" * args.b_prompt_bytes
+            json.dump({"model": "scripted-model", "messages": [{"role": "user", "content": prompt}],
                        "stream": True, "stream_options": {"include_usage": True}}, f)
         client_port = int(net.client_url.rsplit(":", 1)[1])
         watched = {"client": net.client.proc.pid, "proxy": net.proxies[0].proc.pid}
@@ -402,7 +403,9 @@ def markdown(report):
     for b in report.get("workload_b", []):
         lat = b.get("event_lateness_ms", {})
         lines += [f"### Workload B: {b['streams']} concurrent streams "
-                  f"(one chunk every {report['args']['b_interval_ms']} ms, {report['args']['b_chunks']} chunks)", "",
+                  f"(one chunk every {report['args']['b_interval_ms']} ms, {report['args']['b_chunks']} chunks"
+                  + (f", {report['args']['b_prompt_bytes']}-byte prompts"
+                     if report['args'].get('b_prompt_bytes', 0) > 0 else "") + ")", "",
                   "| streams | worker processes (= connections) | ok / failed | proxy KiB per stream | "
                   "client KiB per stream | peak RSS MiB proxy / client | TTFC p50 / p99 ms | "
                   "event lateness p50 / p99 / max ms | stream duration p50 / p99 ms | "
@@ -440,6 +443,8 @@ def main():
     ap.add_argument("--b-backends", type=int, default=10, help="workload B: backend processes")
     ap.add_argument("--b-chunks", type=int, default=200, help="workload B: chunks per stream")
     ap.add_argument("--b-interval-ms", type=int, default=50, help="workload B: delay between chunks")
+    ap.add_argument("--b-prompt-bytes", type=int, default=0,
+                    help="workload B: pad each request's prompt to this many bytes (0: \"Hello\")")
     ap.add_argument("--json", default=os.path.join(here, "results.json"))
     ap.add_argument("--markdown", default=os.path.join(here, "RESULTS.md"))
     ap.add_argument("--append", action="store_true",
