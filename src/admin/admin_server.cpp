@@ -64,7 +64,7 @@ http::Response ShuttingDown() {
 }
 
 asio::awaitable<void> ServeAdded(std::shared_ptr<State> state, http::Handler handler,
-                                 const http::Request& request, http::ResponseWriter& writer) {
+                                 http::Request& request, http::ResponseWriter& writer) {
   if (!state->alive.load()) {
     http::Response response = ShuttingDown();
     (void)co_await writer.Send(std::move(response));
@@ -139,7 +139,7 @@ Status AdminServer::Route(std::string method, std::string path, http::Handler ha
   auto state = state_;
   server_->Route(
       std::move(method), std::move(path),
-      [state, handler = std::move(handler)](const http::Request& request, http::ResponseWriter& w) {
+      [state, handler = std::move(handler)](http::Request& request, http::ResponseWriter& w) {
         return ServeAdded(state, handler, request, w);
       });
   return Status::Ok();

@@ -142,7 +142,7 @@ void AddWorkerCommand(CLI::App& app) {
     auto forwarder = std::make_shared<worker::BackendForwarder>(io.get_executor(), backend);
     worker::WorkerNode node(
         io.get_executor(), options, rt.Tls(ratls::TlsSide::kClient, {attest::Role::kProxy}),
-        [forwarder](const inference::InferRequest& request,
+        [forwarder](inference::InferRequest& request,
                     std::function<boost::asio::awaitable<Status>(inference::InferEvent)> sink,
                     size_t max_piece, std::shared_ptr<http::CancelSignal> cancel) {
           return forwarder->Forward(request, std::move(sink), max_piece, std::move(cancel));

@@ -37,6 +37,21 @@ std::string RequestIdFrom(const http::Request& request) {
   return HexEncode(crypto::RandomBytes(12));
 }
 
+// The request a proxy gets, encoded. Takes the body so that no other copy of
+// the prompt is left behind.
+std::string InferPayload(const std::string& request_id, http::Endpoint endpoint, std::string body,
+                         const http::CompletionRequest& parsed, uint32_t max_coefficient) {
+  inference::InferRequest infer;
+  infer.set_request_id(request_id);
+  infer.set_endpoint(inference::ToProto(endpoint));
+  infer.set_body(std::move(body));
+  infer.set_model(parsed.model);
+  infer.set_stream(parsed.stream);
+  infer.set_max_coefficient(max_coefficient);
+  if (parsed.max_tokens) infer.set_max_tokens(*parsed.max_tokens);
+  return infer.SerializeAsString();
+}
+
 // Shared with callbacks that may fire while the handler waits.
 struct CallState {
   bool caller_gone = false;
@@ -68,14 +83,12 @@ ApiServer::ApiServer(asio::any_io_executor executor, ApiServerOptions options, P
       keys_(keys),
       verify_workers_(std::move(verify_workers)),
       server_(std::make_unique<http::HttpServer>(executor, options_.http)) {
-  server_->Route("POST", "/v1/chat/completions",
-                 [this](const http::Request& r, http::ResponseWriter& w) {
-                   return Completions(r, w, http::Endpoint::kChatCompletions);
-                 });
-  server_->Route("POST", "/v1/completions",
-                 [this](const http::Request& r, http::ResponseWriter& w) {
-                   return Completions(r, w, http::Endpoint::kCompletions);
-                 });
+  server_->Route("POST", "/v1/chat/completions", [this](http::Request& r, http::ResponseWriter& w) {
+    return Completions(r, w, http::Endpoint::kChatCompletions);
+  });
+  server_->Route("POST", "/v1/completions", [this](http::Request& r, http::ResponseWriter& w) {
+    return Completions(r, w, http::Endpoint::kCompletions);
+  });
   server_->Route("GET", "/v1/models",
                  [this](const http::Request& r, http::ResponseWriter& w) { return Models(r, w); });
   server_->Route("GET", "/v1/attestation", [this](const http::Request& r, http::ResponseWriter& w) {
@@ -91,8 +104,7 @@ Result<uint16_t> ApiServer::Listen(std::string_view host, uint16_t port) {
 
 void ApiServer::Stop() { server_->Stop(); }
 
-asio::awaitable<void> ApiServer::Completions(const http::Request& request,
-                                             http::ResponseWriter& writer,
+asio::awaitable<void> ApiServer::Completions(http::Request& request, http::ResponseWriter& writer,
                                              http::Endpoint endpoint) {
   const auto started = Clock::now();
   ++counters_.requests;
@@ -123,30 +135,29 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
     co_await fail(error);
     co_return;
   }
-  auto parsed = http::ParseCompletionRequest(request.body, endpoint);
-  if (!parsed.ok()) {
-    http::ApiError error = http::ApiErrorFromStatus(parsed.status());
-    co_await fail(error);
-    co_return;
+  // What goes to a proxy (again on a failover) until one answers: the only
+  // copy of the prompt this request keeps, and only until then.
+  std::string payload;
+  bool stream_asked = false;
+  {
+    auto parsed = http::ParseCompletionRequest(request.body, endpoint);
+    if (!parsed.ok()) {
+      http::ApiError error = http::ApiErrorFromStatus(parsed.status());
+      co_await fail(error);
+      co_return;
+    }
+    model = parsed->model;
+    if (!options_.models.empty() && !options_.models.count(model)) {
+      http::ApiError error = http::ApiErrorFromStatus(
+          NotFound("the model \"" + model + "\" does not exist on this network"));
+      error.code = "model_not_found";
+      co_await fail(error);
+      co_return;
+    }
+    stream_asked = parsed->stream;
+    payload = InferPayload(request_id, endpoint, std::move(request.body), *parsed,
+                           options_.max_coefficient);
   }
-  model = parsed->model;
-  if (!options_.models.empty() && !options_.models.count(model)) {
-    http::ApiError error = http::ApiErrorFromStatus(
-        NotFound("the model \"" + model + "\" does not exist on this network"));
-    error.code = "model_not_found";
-    co_await fail(error);
-    co_return;
-  }
-
-  inference::InferRequest infer;
-  infer.set_request_id(request_id);
-  infer.set_endpoint(inference::ToProto(endpoint));
-  infer.set_body(request.body);
-  infer.set_model(model);
-  infer.set_stream(parsed->stream);
-  infer.set_max_coefficient(options_.max_coefficient);
-  if (parsed->max_tokens) infer.set_max_tokens(*parsed->max_tokens);
-  const std::string payload = infer.SerializeAsString();
 
   ++in_flight_;
   struct InFlight {
@@ -204,6 +215,7 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
   }
   state->awaiting_head = false;
   timer.cancel();
+  std::string().swap(payload);
 
   if (state->caller_gone) {
     ++counters_.cancelled;
@@ -240,7 +252,7 @@ asio::awaitable<void> ApiServer::Completions(const http::Request& request,
       h.content_type().empty() ? std::string("application/json") : h.content_type();
   headers.Set("Content-Type", content_type);
   const int status = static_cast<int>(h.status());
-  const bool streaming = parsed->stream && status < 300;
+  const bool streaming = stream_asked && status < 300;
   if (streaming) {
     headers.Set("Cache-Control", "no-cache");
     if (!(co_await writer.StartStream(status, headers)).ok()) {

@@ -98,8 +98,8 @@ class ApiServer {
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
 
  private:
-  boost::asio::awaitable<void> Completions(const http::Request& request,
-                                           http::ResponseWriter& writer, http::Endpoint endpoint);
+  boost::asio::awaitable<void> Completions(http::Request& request, http::ResponseWriter& writer,
+                                           http::Endpoint endpoint);
   // Checks the API key of a GET endpoint; answers 401 and returns false
   // when it is not valid.
   boost::asio::awaitable<bool> Authorized(const http::Request& request,

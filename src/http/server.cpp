@@ -29,7 +29,7 @@ struct HttpServer::Impl final : detail::ConnectionHost,
   const ServerOptions& options() const override { return options_; }
   bool stopping() const override { return stopping_.load(); }
 
-  asio::awaitable<void> Dispatch(const Request& request, ResponseWriter& writer) override {
+  asio::awaitable<void> Dispatch(Request& request, ResponseWriter& writer) override {
     auto path = routes.find(request.path);
     if (path == routes.end()) {
       (void)co_await writer.Send(ApiErrorResponse(

@@ -47,9 +47,11 @@ struct ServerOptions {
   std::string server_name = "cocoon";
 };
 
-// Handles one request. `request` and `writer` live until the coroutine ends.
+// Handles one request. `request` and `writer` live until the coroutine ends;
+// the handler may move the request's body out once it has read it (a long
+// answer then holds no copy of a large request).
 using Handler =
-    std::function<boost::asio::awaitable<void>(const Request& request, ResponseWriter& writer)>;
+    std::function<boost::asio::awaitable<void>(Request& request, ResponseWriter& writer)>;
 
 class HttpServer {
  public:

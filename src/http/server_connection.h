@@ -29,7 +29,7 @@ class ConnectionHost {
   virtual ~ConnectionHost() = default;
   virtual const ServerOptions& options() const = 0;
   virtual bool stopping() const = 0;
-  virtual boost::asio::awaitable<void> Dispatch(const Request& request, ResponseWriter& writer) = 0;
+  virtual boost::asio::awaitable<void> Dispatch(Request& request, ResponseWriter& writer) = 0;
   virtual void Forget(uint64_t connection_id) = 0;
   // A connection's read buffer grew (delta > 0) or was released (< 0).
   virtual void AdjustReadBuffer(int64_t delta) = 0;

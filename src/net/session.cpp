@@ -692,6 +692,7 @@ IncomingStream::~IncomingStream() {
 
 const std::string& IncomingStream::method() const { return state_->method; }
 const Bytes& IncomingStream::payload() const { return state_->payload; }
+void IncomingStream::ReleasePayload() { Bytes().swap(state_->payload); }
 uint64_t IncomingStream::id() const { return state_->id; }
 bool IncomingStream::cancelled() const { return state_->cancelled; }
 

@@ -129,6 +129,9 @@ class IncomingStream {
 
   const std::string& method() const;
   const Bytes& payload() const;
+  // Frees the request payload (payload() is empty afterwards): a handler
+  // that has parsed it need not keep a copy for as long as it answers.
+  void ReleasePayload();
   uint64_t id() const;
 
   // Sends a chunk, waiting for flow-control credit as needed. A chunk no

@@ -87,6 +87,7 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
     refuse(InvalidArgument("infer: the request does not parse"));
     co_return;
   }
+  client.ReleasePayload();
   if (request.request_id().empty()) request.set_request_id(HexEncode(crypto::RandomBytes(12)));
   outcome.request_id = request.request_id();
   outcome.model = request.model();
@@ -111,7 +112,10 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
   }
   const uint32_t max_coefficient =
       request.max_coefficient() == 0 ? UINT32_MAX : request.max_coefficient();
-  const std::string payload = request.SerializeAsString();
+  // What goes to a worker (again on a retry) until one answers; the prompt is
+  // held only here, and only until then.
+  std::string payload = request.SerializeAsString();
+  std::string().swap(*request.mutable_body());
   const size_t max_piece = inference::MaxBodyPieceBytes(options.session);
 
   auto state = std::make_shared<RelayState>();
@@ -208,6 +212,7 @@ asio::awaitable<void> RelayInference(net::IncomingStream client, WorkerPool& poo
     }
 
     // The head: from here on the answer belongs to this worker.
+    std::string().swap(payload);
     inference::InferEvent event = std::move(**first);
     auto* head = event.mutable_head();
     outcome.http_status = head->status();

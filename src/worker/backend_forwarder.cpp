@@ -300,14 +300,15 @@ BackendForwarder::BackendForwarder(asio::any_io_executor executor, BackendOption
 
 BackendForwarder::~BackendForwarder() = default;
 
-asio::awaitable<Status> BackendForwarder::Forward(const inference::InferRequest& request,
-                                                  EventSink sink, size_t max_body_piece,
+asio::awaitable<Status> BackendForwarder::Forward(inference::InferRequest& request, EventSink sink,
+                                                  size_t max_body_piece,
                                                   std::shared_ptr<http::CancelSignal> cancel) {
   const std::string request_id = request.request_id();
   if (max_body_piece == 0) max_body_piece = 1;
   auto parsed =
       http::ParseCompletionRequest(request.body(), inference::FromProto(request.endpoint()));
   if (!parsed.ok()) co_return parsed.status();
+  std::string().swap(*request.mutable_body());
   http::CompletionRequest& completion = *parsed;
   if (request.max_tokens() > 0) http::CapMaxTokens(completion, request.max_tokens());
   const bool app_asked_usage = completion.include_usage;
@@ -325,6 +326,7 @@ asio::awaitable<Status> BackendForwarder::Forward(const inference::InferRequest&
     backend_request.headers.Set("Authorization", "Bearer " + options_.api_key);
   backend_request.body =
       completion.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  completion.body = nlohmann::json();
   backend_request.cancel = cancel;
   const size_t request_bytes = backend_request.body.size();
 

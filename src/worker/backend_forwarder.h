@@ -101,8 +101,11 @@ class BackendForwarder {
   // is cancelled (its connection closed, so the backend stops generating)
   // and Forward returns kCancelled or the sink's error without a tail.
   //
+  // The request's body is released once parsed, and the JSON once sent to
+  // the backend: a long answer holds no copy of the prompt.
+  //
   // REQUIRES: max_body_piece > 0; `request` stays valid until Forward ends.
-  boost::asio::awaitable<Status> Forward(const inference::InferRequest& request, EventSink sink,
+  boost::asio::awaitable<Status> Forward(inference::InferRequest& request, EventSink sink,
                                          size_t max_body_piece,
                                          std::shared_ptr<http::CancelSignal> cancel);
 

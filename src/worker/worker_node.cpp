@@ -187,6 +187,7 @@ asio::awaitable<void> WorkerNode::Infer(net::IncomingStream stream) {
     refuse(InvalidArgument("infer: the request does not parse"));
     co_return;
   }
+  stream.ReleasePayload();
   if (!announce_.enabled()) {
     refuse(Unavailable("this worker is disabled by its operator"));
     co_return;

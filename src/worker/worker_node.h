@@ -31,9 +31,10 @@ namespace cocoon::worker {
 
 // Serves one request: sends the answer's events through `sink` (head, body
 // pieces of at most `max_body_piece` bytes, tail) or returns an error before
-// the head. `cancel` fires when the proxy cancels.
+// the head. `cancel` fires when the proxy cancels. The handler may release
+// the request's body once it has read it.
 using InferenceHandler = std::function<boost::asio::awaitable<Status>(
-    const inference::InferRequest& request,
+    inference::InferRequest& request,
     std::function<boost::asio::awaitable<Status>(inference::InferEvent)> sink,
     size_t max_body_piece, std::shared_ptr<http::CancelSignal> cancel)>;
 

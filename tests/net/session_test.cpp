@@ -96,6 +96,34 @@ RequestHandler EchoPattern() {
   };
 }
 
+// A handler that has parsed its request frees it instead of holding it for
+// as long as it answers.
+TEST_F(SessionTest, AHandlerCanReleaseTheRequestPayload) {
+  size_t before = 0;
+  size_t capacity_after = 1;
+  StartPair([&](IncomingStream s) -> asio::awaitable<void> {
+    before = s.payload().size();
+    s.ReleasePayload();
+    capacity_after = s.payload().capacity();
+    (void)co_await s.Write(AsBytes("ok"));
+    (void)s.Finish();
+  });
+  Result<Bytes> got = Internal("pending");
+  bool done = false;
+  asio::co_spawn(
+      io_,
+      [&]() -> asio::awaitable<void> {
+        got = co_await client_->Call("big", Pattern(100000, 7));
+        done = true;
+      },
+      asio::detached);
+  testing::RunUntil(io_, [&] { return done; });
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(ToString(*got), "ok");
+  EXPECT_EQ(before, 100000u);
+  EXPECT_EQ(capacity_after, 0u);
+}
+
 TEST_F(SessionTest, UnaryCallRoundTrip) {
   StartPair(EchoPattern());
   EXPECT_EQ(client_->version(), kProtocolVersion);

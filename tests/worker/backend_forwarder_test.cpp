@@ -134,7 +134,7 @@ class BackendForwarderTest : public ::testing::Test {
     io_.run_for(50ms);
   }
 
-  Answer Forward(const inference::InferRequest& request, size_t max_piece = 1 << 20,
+  Answer Forward(inference::InferRequest request, size_t max_piece = 1 << 20,
                  std::shared_ptr<http::CancelSignal> cancel = nullptr,
                  SinkVerdict verdict = nullptr) {
     auto answer = std::make_shared<Answer>();
@@ -173,6 +173,23 @@ class BackendForwarderTest : public ::testing::Test {
   std::unique_ptr<fixture::ScriptedBackend> backend_;
   std::unique_ptr<BackendForwarder> forwarder_;
 };
+
+// While the answer streams the worker holds no copy of the prompt: the
+// request's body is released once parsed.
+TEST_F(BackendForwarderTest, TheRequestBodyIsReleasedBeforeTheAnswerStreams) {
+  Start(Script());
+  inference::InferRequest request = Request(Chat(true));
+  ASSERT_FALSE(request.body().empty());
+  std::optional<size_t> body_at_head;
+  EventSink sink = [&](inference::InferEvent e) -> asio::awaitable<Status> {
+    if (e.has_head()) body_at_head = request.body().capacity();
+    co_return Status::Ok();
+  };
+  Status s = RunCo(io_, forwarder_->Forward(request, std::move(sink), 1 << 20, nullptr));
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(body_at_head.has_value());
+  EXPECT_LT(*body_at_head, 16u);  // an empty string's own storage
+}
 
 TEST_F(BackendForwarderTest, StreamIsByteForByteTheBackendsAnswer) {
   Start(Script());
