@@ -448,6 +448,40 @@ TEST_F(ServerClientTest, ClientDisconnectWhileHandlerWaitsIsSeen) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
+// A client that sends its request and closes at once is seen as gone too:
+// its close may arrive before the connection starts watching.
+TEST_F(ServerClientTest, AClientThatClosesRightAfterItsRequestIsSeenAsGone) {
+  bool gone = false;
+  bool handler_done = false;
+  AddRoute("POST", "/slow", [&](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
+    asio::steady_timer upstream(co_await asio::this_coro::executor, 30s);
+    w.OnClientGone([&] {
+      gone = true;
+      upstream.cancel();
+    });
+    if (!w.client_gone()) co_await upstream.async_wait(asio::as_tuple(asio::use_awaitable));
+    handler_done = true;
+  });
+  StartServer();
+  const auto start = std::chrono::steady_clock::now();
+  RunCo(io_, [&]() -> asio::awaitable<bool> {
+    asio::ip::tcp::socket s(co_await asio::this_coro::executor);
+    co_await s.async_connect({asio::ip::address_v4::loopback(), port_},
+                             asio::as_tuple(asio::use_awaitable));
+    // Written and closed in one go: the close arrives with the request,
+    // before the server has read it.
+    std::string request = "POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}";
+    asio::write(s, asio::buffer(request));
+    s.close();
+    co_return true;
+  }());
+  cocoon::testing::RunUntil(
+      io_, [&] { return handler_done; }, 10s);
+  EXPECT_TRUE(handler_done);
+  EXPECT_TRUE(gone);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
 TEST_F(ServerClientTest, EventsThatQueuedUpAreReadAsOnePiece) {
   // An inference server writes each event on its own. Those that arrived
   // while the reader was busy come back from one Next(), not one each.
