@@ -11,6 +11,7 @@
 #include "http/openai.h"
 #include "http/usage_cost.h"
 #include "inference/protocol.h"
+#include "net/session_stats_json.h"
 #include "pay/errors.h"
 #include "ratls/certificate.h"
 #include "util/bytes.h"
@@ -490,6 +491,7 @@ nlohmann::json ApiServer::Stats() const {
                         {"connects", link->connects()}};
     if (link->session()) {
       p["key"] = link->peer().key.Hex();
+      p["connection"] = net::ConnectionStats(link->session()->stats());
     } else if (!link->last_error().ok()) {
       p["last_error"] = link->last_error().message();
     }

@@ -12,7 +12,7 @@
 #include "crypto/random.h"
 #include "inference/protocol.h"
 #include "net/endpoint.h"
-#include "proxy/connection_stats.h"
+#include "net/session_stats_json.h"
 #include "ton/uint128.h"
 
 namespace cocoon::proxy {
@@ -456,8 +456,8 @@ nlohmann::json ProxyServer::Stats() const {
                             {"in_flight", c.in_flight}};
     if (c.session) {
       const net::SessionStats connection = c.session->stats();
-      entry["connection"] = ConnectionStats(connection);
-      AddBuffers(connection, client_buffers);
+      entry["connection"] = net::ConnectionStats(connection);
+      net::AddBuffers(connection, client_buffers);
     }
     if (c.payer && options_.payments) {
       const pay::CreditAccount a = options_.payments->billing().Account(c.payer->contract);

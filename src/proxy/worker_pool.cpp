@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "proxy/connection_stats.h"
+#include "net/session_stats_json.h"
 #include "util/bytes.h"
 
 namespace cocoon::proxy {
@@ -163,7 +163,7 @@ nlohmann::json WorkerPool::Stats(routing::TimePoint now) const {
       w["breaker"] = std::string(routing::BreakerStateName(s.breaker));
       w["breaker_openings"] = s.breaker_openings;
     }
-    if (worker->session) w["connection"] = ConnectionStats(worker->session->stats());
+    if (worker->session) w["connection"] = net::ConnectionStats(worker->session->stats());
     if (const auto* state = table_.Find(id)) {
       const auto& c = state->counters();
       w["requests"] = c.requests;
@@ -180,7 +180,7 @@ nlohmann::json WorkerPool::Stats(routing::TimePoint now) const {
 nlohmann::json WorkerPool::Buffers() const {
   nlohmann::json total = nlohmann::json::object();
   for (const auto& [id, worker] : workers_) {
-    if (worker->session) AddBuffers(worker->session->stats(), total);
+    if (worker->session) net::AddBuffers(worker->session->stats(), total);
   }
   return total;
 }

@@ -187,6 +187,15 @@ def test_main(net):
     status, metrics = net.client.admin("/metrics")
     check("client /metrics counts requests by outcome",
           status == 200 and 'cocoon_client_requests_total{model="scripted-model",outcome="ok"}' in metrics)
+    client_stats = json.loads(net.client.admin("/stats")[1])
+    links = [p.get("connection") for p in client_stats["proxies"]]
+    check("client /stats: once the answers are in, its proxy connection holds nothing and its callers'"
+          " connections no request",
+          len(links) == 1 and links[0] is not None and links[0]["open_streams"] == 0
+          and links[0]["buffered_receive_bytes"] == 0 and links[0]["held_by_relays_bytes"] == 0
+          and links[0]["bytes_received"] > 0
+          and client_stats["http"]["read_buffer_bytes"] <= 2048 * max(1, client_stats["http"]["connections"]),
+          client_stats)
     for d in net.daemons():
         text = d.admin("/stats")[1] + d.admin("/metrics")[1]
         check(f"{d.name} admin pages carry no prompt and no API key", SECRET not in text and API_KEY not in text)

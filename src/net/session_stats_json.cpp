@@ -1,10 +1,10 @@
-#include "proxy/connection_stats.h"
+#include "net/session_stats_json.h"
 
 #include <nlohmann/json.hpp>
 
-namespace cocoon::proxy {
+namespace cocoon::net {
 
-nlohmann::json ConnectionStats(const net::SessionStats& stats) {
+nlohmann::json ConnectionStats(const SessionStats& stats) {
   return {{"open_streams", stats.open_streams},
           {"queued_write_bytes", stats.queued_write_bytes},
           {"buffered_receive_bytes", stats.buffered_receive_bytes},
@@ -13,7 +13,7 @@ nlohmann::json ConnectionStats(const net::SessionStats& stats) {
           {"bytes_received", stats.bytes_received}};
 }
 
-void AddBuffers(const net::SessionStats& stats, nlohmann::json& total) {
+void AddBuffers(const SessionStats& stats, nlohmann::json& total) {
   auto add = [&](const char* key, size_t value) {
     total[key] = total.value(key, size_t{0}) + value;
   };
@@ -23,4 +23,4 @@ void AddBuffers(const net::SessionStats& stats, nlohmann::json& total) {
   add("held_by_relays_bytes", stats.held_read_bytes);
 }
 
-}  // namespace cocoon::proxy
+}  // namespace cocoon::net
