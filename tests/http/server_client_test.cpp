@@ -57,6 +57,24 @@ class ServerClientTest : public ::testing::Test {
     routes_.push_back({std::move(method), std::move(path), std::move(h)});
   }
 
+  // POST /slow waits up to 30 s for upstream work, which it cancels once
+  // the client is gone; `gone` is set by OnClientGone, `done` at its end.
+  void AddUpstreamWaitRoute(bool& gone, bool& done) {
+    AddRoute("POST", "/slow",
+             [&gone, &done](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
+               asio::steady_timer upstream(co_await asio::this_coro::executor, 30s);
+               w.OnClientGone([&] {
+                 gone = true;
+                 upstream.cancel();
+               });
+               if (!w.client_gone()) {
+                 co_await upstream.async_wait(asio::as_tuple(asio::use_awaitable));
+               }
+               EXPECT_TRUE(w.client_gone());
+               done = true;
+             });
+  }
+
   ClientRequest Req(std::string method, std::string target, std::string body = "") {
     ClientRequest r;
     r.method = std::move(method);
@@ -415,16 +433,7 @@ TEST_F(ServerClientTest, ClientDisconnectMidStreamIsSeenByHandler) {
 TEST_F(ServerClientTest, ClientDisconnectWhileHandlerWaitsIsSeen) {
   bool gone = false;
   bool handler_done = false;
-  AddRoute("POST", "/slow", [&](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
-    asio::steady_timer upstream(co_await asio::this_coro::executor, 30s);
-    w.OnClientGone([&] {
-      gone = true;
-      upstream.cancel();
-    });
-    co_await upstream.async_wait(asio::as_tuple(asio::use_awaitable));
-    EXPECT_TRUE(w.client_gone());
-    handler_done = true;
-  });
+  AddUpstreamWaitRoute(gone, handler_done);
   StartServer();
   HttpClient client(io_.get_executor());
   auto cancel = CancelSignal::Create();
@@ -453,15 +462,7 @@ TEST_F(ServerClientTest, ClientDisconnectWhileHandlerWaitsIsSeen) {
 TEST_F(ServerClientTest, AClientThatClosesRightAfterItsRequestIsSeenAsGone) {
   bool gone = false;
   bool handler_done = false;
-  AddRoute("POST", "/slow", [&](const Request&, ResponseWriter& w) -> asio::awaitable<void> {
-    asio::steady_timer upstream(co_await asio::this_coro::executor, 30s);
-    w.OnClientGone([&] {
-      gone = true;
-      upstream.cancel();
-    });
-    if (!w.client_gone()) co_await upstream.async_wait(asio::as_tuple(asio::use_awaitable));
-    handler_done = true;
-  });
+  AddUpstreamWaitRoute(gone, handler_done);
   StartServer();
   const auto start = std::chrono::steady_clock::now();
   RunCo(io_, [&]() -> asio::awaitable<bool> {
