@@ -79,10 +79,12 @@ class HttpServer {
   uint16_t port() const;
   size_t open_connections() const;
   uint64_t accepted_connections() const;
-  // Memory the open connections hold in read buffers, as of each one's last
-  // completed read (what a read in progress grows is counted when it ends).
-  // A connection keeps no copy of a request once it is parsed, so this stays
-  // within open_connections() × 2 KiB unless requests are pipelined.
+  // Memory the open connections hold in read buffers, as each one last
+  // counted it: when it parsed a request, when its watch for a leaving
+  // client read, and when it closed (a request being read is counted once
+  // parsed). A connection keeps no copy of a request once it is parsed, so
+  // this stays within open_connections() × 2 KiB unless requests are
+  // pipelined.
   size_t read_buffer_bytes() const;
 
   struct Impl;

@@ -247,7 +247,6 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
   auto [ec, n] =
       co_await bhttp::async_read_header(stream_, buffer_, parser, asio::as_tuple(use_awaitable));
   idle_ = false;
-  ReportReadBuffer();
   if (ec == beast::error::timeout) {
     // The stream closed the socket on timeout; nothing can be answered.
     spdlog::debug("http: {} sent no complete request head in time; closed", remote_);
@@ -273,7 +272,6 @@ asio::awaitable<bool> ServerConnection::ServeOne() {
     stream_.expires_after(opts.body_timeout);
     std::tie(ec, n) =
         co_await bhttp::async_read(stream_, buffer_, parser, asio::as_tuple(use_awaitable));
-    ReportReadBuffer();
     if (ec == beast::error::timeout) {
       spdlog::debug("http: {} sent no complete request body in time; closed", remote_);
       co_return false;
