@@ -55,7 +55,8 @@ Status SseParser::Feed(std::string_view bytes, std::vector<SseEvent>& events) {
     if (c == '\r' || c == '\n') {
       last_was_cr_ = (c == '\r');
       ++i;
-      Status s = ProcessLine(events);
+      Status s = ProcessLine(line_, events);
+      line_.clear();  // keeps its capacity for the next line
       if (!s.ok()) return error_ = s;
       continue;
     }
@@ -73,9 +74,7 @@ Status SseParser::Feed(std::string_view bytes, std::vector<SseEvent>& events) {
   return Status::Ok();
 }
 
-Status SseParser::ProcessLine(std::vector<SseEvent>& events) {
-  std::string line = std::move(line_);
-  line_.clear();
+Status SseParser::ProcessLine(std::string_view line, std::vector<SseEvent>& events) {
   if (line.empty()) {
     // Blank line: dispatch.
     if (has_data_) {
@@ -92,9 +91,9 @@ Status SseParser::ProcessLine(std::vector<SseEvent>& events) {
   if (line[0] == ':') return Status::Ok();  // comment
   has_fields_ = true;
   std::string_view field = line, value;
-  if (size_t colon = line.find(':'); colon != std::string::npos) {
-    field = std::string_view(line).substr(0, colon);
-    value = std::string_view(line).substr(colon + 1);
+  if (size_t colon = line.find(':'); colon != std::string_view::npos) {
+    field = line.substr(0, colon);
+    value = line.substr(colon + 1);
     if (!value.empty() && value[0] == ' ') value.remove_prefix(1);
   }
   if (field == "data") {

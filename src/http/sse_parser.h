@@ -52,7 +52,7 @@ class SseParser {
   }
 
  private:
-  Status ProcessLine(std::vector<SseEvent>& events);
+  Status ProcessLine(std::string_view line, std::vector<SseEvent>& events);
 
   const size_t max_event_bytes_;
   Status error_;
