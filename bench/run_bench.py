@@ -105,14 +105,59 @@ class RssSampler(threading.Thread):
         return self.max
 
 
+# ---- CPU placement -----------------------------------------------------------
+
+def cpu_sets(layout):
+    """The CPUs of the baseline's processes (backend, load generator) and of
+    the network's daemons, or None for both when everything shares every CPU.
+
+    "split" models a deployment, where the daemons do not take CPU from the
+    inference backend (the worker's host CPUs idle while a GPU computes; the
+    proxy and the client run on their own machines): the first half of the
+    CPUs runs the backend and the load generator in both the direct and the
+    network run, the second half runs client, proxy and worker."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if layout == "shared" or len(cpus) < 2:
+        return None, None
+    half = len(cpus) // 2
+    return set(cpus[:half]), set(cpus[half:])
+
+
+def pin(pid, cpus):
+    """Puts every thread of `pid` on `cpus` (a process's affinity is per thread)."""
+    if cpus is None:
+        return
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(tid), cpus)
+        except ProcessLookupError:
+            pass  # a thread that ended since
+
+
+def allowed_cpus(pid):
+    """The CPUs each thread of `pid` may run on, as the kernel reports them
+    (e.g. "1" or "0-1"; "0 / 0-1" when its threads differ)."""
+    lists = set()
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith("Cpus_allowed_list:"):
+                        lists.add(line.split(":", 1)[1].strip())
+        except FileNotFoundError:
+            pass
+    return " / ".join(sorted(lists))
+
+
 # ---- load --------------------------------------------------------------------
 
-def loadgen(args, port, body_file, concurrency, requests, keep_alive, headers=(), extra=()):
+def loadgen(args, port, body_file, concurrency, requests, keep_alive, headers=(), extra=(), cpus=None):
     cmd = [args.loadgen, "--port", str(port), "--body-file", body_file, "-c", str(concurrency),
            "-n", str(requests), "--keep-alive", "on" if keep_alive else "off"] + list(extra)
     for h in headers:
         cmd += ["--header", h]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None)
     return proc
 
 
@@ -130,6 +175,13 @@ def workload_a(args, workdir):
         client_port = int(net.client_url.rsplit(":", 1)[1])
         daemons = {"client": net.client.proc.pid, "proxy": net.proxies[0].proc.pid,
                    "worker": net.workers[0].proc.pid, "backend": backend.proc.pid}
+        pin(backend.proc.pid, args.baseline_cpus)
+        for name in ("client", "proxy", "worker"):
+            pin(daemons[name], args.network_cpus)
+        # Read back, so the report says where each process ran.
+        cpus = {name: allowed_cpus(pid) for name, pid in daemons.items()}
+        cpus["loadgen"] = (",".join(map(str, sorted(args.baseline_cpus))) if args.baseline_cpus
+                           else allowed_cpus(os.getpid()))  # what each loadgen starts with
         points = []
         for ka in (True, False):
             for c in args.concurrency:
@@ -153,7 +205,8 @@ def workload_a(args, workdir):
                      "network": network, "ratio": ratios(direct, network)}
             open_points.append(point)
             print(point_line(point), flush=True)
-        return {"network_exit_codes": None, "points": points, "open_loop_points": open_points}, net
+        return {"network_exit_codes": None, "cpus": cpus, "points": points,
+                "open_loop_points": open_points}, net
     except BaseException:
         net.stop()
         raise
@@ -169,7 +222,7 @@ def measure_pair(args, direct_port, network_port, body_file, c, ka, direct_procs
     slices = max(1, min(args.slices, n // max(c, 1)))
     sizes = [n // slices + (1 if i < n % slices else 0) for i in range(slices)]
     for port in (direct_port, network_port):
-        warm = loadgen(args, port, body_file, c, max(c * 4, 50), ka)
+        warm = loadgen(args, port, body_file, c, max(c * 4, 50), ka, cpus=args.baseline_cpus)
         warm.communicate()
     direct, network = [], []
     for size in sizes:
@@ -181,7 +234,8 @@ def measure_pair(args, direct_port, network_port, body_file, c, ka, direct_procs
 def measure_slice(args, port, body_file, c, n, ka, procs, extra=()):
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     meter = Meter(procs)
-    proc = loadgen(args, port, body_file, c, n, ka, extra=["--samples"] + list(extra))
+    proc = loadgen(args, port, body_file, c, n, ka, extra=["--samples"] + list(extra),
+                   cpus=args.baseline_cpus)
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise RuntimeError(f"loadgen failed ({proc.returncode}): {err}")
@@ -370,6 +424,11 @@ def markdown(report):
                   "client → proxy → worker in the same run, in alternating slices (direct, network, "
                   f"direct, ...; {report['args'].get('slices', 1)} of each) merged per side. "
                   "Latencies in ms; CPU in seconds per 1,000 requests.", "",
+                  "CPU layout: " + ("split: the backend and the load generator on the first half of "
+                                    "the CPUs, client, proxy and worker on the second half, in both runs"
+                                    if report["args"].get("cpu_layout") == "split" else
+                                    "shared: every process on every CPU") + " (CPUs allowed: "
+                  + ", ".join(f"{n} {c}" for n, c in report["workload_a"].get("cpus", {}).items()) + ").", "",
                   "| conc. | keep-alive | direct req/s | network req/s | throughput ratio | direct p50 / p90 / p99 | "
                   "network p50 / p90 / p99 | p50 added | network TTFC p50 / p99 | errors | CPU/1k req client / proxy / worker / backend | "
                   "peak RSS MiB client / proxy / worker |",
@@ -440,6 +499,10 @@ def main():
     ap.add_argument("--slices", type=int, default=5,
                     help="workload A: run each point in this many alternating direct/network slices")
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 30])
+    ap.add_argument("--cpu-layout", choices=["shared", "split"], default="shared",
+                    help="workload A: every process on every CPU (shared), or the backend and the "
+                         "load generator on the first half of the CPUs and client, proxy and worker "
+                         "on the second half, in both the direct and the network run (split)")
     ap.add_argument("--streams", type=int, nargs="+", default=[1000, 10000], help="workload B points")
     ap.add_argument("--b-workers", type=int, default=200, help="workload B: worker processes")
     ap.add_argument("--b-backends", type=int, default=10, help="workload B: backend processes")
@@ -457,6 +520,7 @@ def main():
     if args.smoke:
         args.requests, args.concurrency, args.slices = 200, [1, 4], 2
         args.streams, args.b_workers, args.b_backends, args.b_chunks = [50], 4, 2, 10
+    args.baseline_cpus, args.network_cpus = cpu_sets(args.cpu_layout)
     args.cocoon = os.path.join(args.build, "src", "cli", "cocoon")
     args.backend = os.path.join(args.build, "tools", "scripted_backend", "cocoon-scripted-backend")
     args.loadgen = os.path.join(args.build, "bench", "cocoon-loadgen")
@@ -474,7 +538,8 @@ def main():
     report = {"machine": machine(), "commit": commit(),
               "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "command": "python3 bench/run_bench.py " + " ".join(sys.argv[1:]),
-              "args": {k: v for k, v in vars(args).items() if k not in ("cocoon", "backend", "loadgen")}}
+              "args": {k: v for k, v in vars(args).items()
+                       if k not in ("cocoon", "backend", "loadgen", "baseline_cpus", "network_cpus")}}
     failures = 0
     with tempfile.TemporaryDirectory(prefix="cocoon-bench-") as workdir:
         if args.workload in ("a", "all"):
