@@ -449,18 +449,28 @@ def markdown(report):
             lines += ["Open loop: requests started at a fixed rate (a fraction of the direct throughput "
                       "above), at most `conc.` in flight, timed from when each was due. Below saturation "
                       "the added latency is the path's own, not queueing.", "",
-                      "| offered req/s | conc. | direct p50 / p90 / p99 | network p50 / p90 / p99 | p50 added | "
+                      "| offered req/s | achieved req/s direct / network | conc. | direct p50 / p90 / p99 | "
+                      "network p50 / p90 / p99 | p50 added | "
                       "TTFC p50 direct / network | errors | CPU/1k req client / proxy / worker / backend |",
-                      "|---|---|---|---|---|---|---|---|"]
+                      "|---|---|---|---|---|---|---|---|---|"]
+            short = []
             for p in open_points:
                 d, n, r = p["direct"], p["network"], p["ratio"]
                 pr = n["processes"]
+                for side, got in (("direct", d), ("network", n)):
+                    if got["requests_per_s"] < 0.95 * p["rate"]:
+                        short.append(f"the {side} run kept up only {got['requests_per_s']:.0f} of "
+                                     f"{p['rate']} req/s")
                 lines.append(
-                    f"| {p['rate']} | {p['concurrency']} | "
+                    f"| {p['rate']} | {d['requests_per_s']:.0f} / {n['requests_per_s']:.0f} | "
+                    f"{p['concurrency']} | "
                     f"{percentiles_cell(d)} | {percentiles_cell(n)} | {r['latency_p50_added_ms']:+.2f} | "
                     f"{d['first_chunk_ms']['p50']:.2f} / {n['first_chunk_ms']['p50']:.2f} | "
                     f"{d['failed']} / {n['failed']} | {cpu_cell(pr)} |")
             lines.append("")
+            if short:
+                lines += ["Not below saturation in this run: " + "; ".join(short) +
+                          " (its latency is queueing, not the path's own).", ""]
     for b in report.get("workload_b", []):
         lat = b.get("event_lateness_ms", {})
         lines += [f"### Workload B: {b['streams']} concurrent streams "
