@@ -503,7 +503,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(root, "build"), help="build folder")
     ap.add_argument("--workload", choices=["a", "b", "all"], default="all")
     ap.add_argument("--requests", type=int, default=5000, help="workload A: requests per point")
-    ap.add_argument("--open-fraction", type=float, default=0.5,
+    ap.add_argument("--open-fraction", type=float, default=0.35,
                     help="workload A: also run an open loop at this fraction of the direct throughput "
                          "measured at the highest concurrency (0: none)")
     ap.add_argument("--slices", type=int, default=5,
