@@ -117,8 +117,10 @@ def cpu_sets(layout):
     CPUs runs the backend and the load generator in both the direct and the
     network run, the second half runs client, proxy and worker."""
     cpus = sorted(os.sched_getaffinity(0))
-    if layout == "shared" or len(cpus) < 2:
+    if layout == "shared":
         return None, None
+    if len(cpus) < 2:
+        sys.exit("run_bench: --cpu-layout split needs at least 2 CPUs")
     half = len(cpus) // 2
     return set(cpus[:half]), set(cpus[half:])
 
